@@ -1,0 +1,38 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask
+
+from . import resources
+from .iris import Iris
+from .settings import Settings, load_settings
+from .store import Store, open_store
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    iris: Iris
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
+    settings = settings or load_settings()
+    app = Flask("lod", template_folder=str(resources.templates()), static_folder=None)
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["lod"] = Services(settings, store or open_store(settings), Iris.of(settings))
+
+    from .web import catalog, errors, http, sparql
+    from .web import resources as resource_pages
+
+    http.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(catalog.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(resource_pages.bp)  # last: it answers any other IRI under the base
+    return app

@@ -1,0 +1,76 @@
+"""The catalogue (LKOD): its own description from settings, its datasets from the store."""
+
+from __future__ import annotations
+
+import rdflib
+from rdflib import URIRef
+
+from ..iris import Iris
+from ..namespaces import DCAT
+from . import ofn
+
+
+def catalog_description(settings) -> dict:
+    """The catalogue's own OFN record (without its datasets), from settings."""
+    iris = Iris.of(settings)
+    doc: dict = {
+        "@context": ofn.CONTEXT_2024,
+        "iri": iris.catalog,
+        "typ": "Katalog",
+        "název": _langs(settings.catalog_title, settings.catalog_title_en),
+        "popis": _langs(settings.catalog_description, settings.catalog_description_en),
+        "poskytovatel": settings.publisher_iri,
+        "domovská_stránka": settings.homepage or settings.base + "/",
+    }
+    if settings.contact_name or settings.contact_email:
+        contact: dict = {"typ": "Organizace"}
+        if settings.contact_name:
+            contact["jméno"] = {"cs": settings.contact_name}
+        if settings.contact_email:
+            email = settings.contact_email
+            contact["e-mail"] = email if email.startswith("mailto:") else "mailto:" + email
+        doc["kontaktní_bod"] = contact
+    return doc
+
+
+def _langs(cs: str, en: str) -> dict:
+    return {k: v for k, v in (("cs", cs), ("en", en)) if v}
+
+
+def catalog_graph(settings) -> rdflib.Graph:
+    return ofn.to_graph(catalog_description(settings))
+
+
+def dataset_iris(store, settings) -> list[str]:
+    catalog = Iris.of(settings).catalog
+    result = store.query(
+        f"SELECT DISTINCT ?d WHERE {{ <{catalog}> <{DCAT.dataset}> ?d }} ORDER BY ?d"
+    )
+    return [str(row["d"]) for row in result.rows()]
+
+
+def catalog_with_datasets(store, settings) -> rdflib.Graph:
+    """The catalogue graph as stored, plus a ``dcat:dataset`` link to every dataset."""
+    iris = Iris.of(settings)
+    graph = store.graph(iris.catalog)
+    if not len(graph):
+        graph = catalog_graph(settings)
+    node = URIRef(iris.catalog)
+    for iri in dataset_iris(store, settings):
+        graph.add((node, DCAT.dataset, URIRef(iri)))
+    return graph
+
+
+def catalog_document(store, settings) -> dict:
+    graph = catalog_with_datasets(store, settings)
+    doc = ofn.to_ofn(graph, URIRef(Iris.of(settings).catalog), "Katalog")
+    doc.setdefault("datová_sada", [])
+    return doc
+
+
+def dataset_graph(store, settings, dataset_id: str) -> rdflib.Graph:
+    return store.graph(Iris.of(settings).metadata_graph(dataset_id))
+
+
+def dataset_document(graph: rdflib.Graph, iri: str) -> dict:
+    return ofn.to_ofn(graph, URIRef(iri), "Datová sada")

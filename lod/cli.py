@@ -1,0 +1,205 @@
+"""The ``lod`` command: a thin face over the library.
+
+Exit codes: 0 success; 1 refused by validation (nothing changed) or does not conform;
+2 bad input, usage or another error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import LodError, ValidationFailed
+
+
+def _settings(**overrides):
+    from .settings import load_settings
+
+    return load_settings(**overrides)
+
+
+def handle_errors(func):
+    """Print LodErrors as `error: where: what` + a fix hint, and exit with their code."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as exc:
+            click.echo(f"refused: {exc.message}", err=True)
+            for problem in exc.problems:
+                click.echo("  " + problem.line(), err=True)
+            sys.exit(exc.exit_code)
+        except LodError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lod")
+def main():
+    """lod: publish Czech open data tables as linked data with an NKOD-ready catalogue.
+
+    Settings come from defaults, lod.toml, then LOD_* environment variables
+    (LOD_HOME, LOD_BASE_URL, …; see README).
+    """
+
+
+@main.command()
+@click.argument("table", type=click.Path(path_type=Path))
+@click.option("--id", "dataset_id", required=True, help="Dataset id: a-z, 0-9 and '-'; part of its IRI.")
+@click.option("--meta", "record", required=True, type=click.Path(path_type=Path),
+              help="The dataset record (OFN keys) as JSON or YAML.")
+@click.option("--sheet", default=None, help="Sheet name or 0-based index for XLSX/ODS.")
+@handle_errors
+def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None):
+    """Convert, validate and publish TABLE as dataset ID (atomically)."""
+    from .publish import ingest as do_ingest
+    from .store import open_store
+
+    settings = _settings()
+    store = open_store(settings)
+    sheet_arg: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
+    try:
+        result = do_ingest(store, settings, table, dataset_id, record, sheet=sheet_arg)
+    finally:
+        store.close()
+    for note in result.notes:
+        click.echo(note.line(), err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"published {result.iri} ({result.rows} rows, {result.triples} triples)")
+
+
+@main.command()
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSVW metadata describing TABLE (otherwise inferred).")
+@click.option("--minimal", is_flag=True, help="Minimal mode: only the triples of the cells.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@click.option("--sheet", default=None, help="Sheet name or 0-based index for XLSX/ODS.")
+@click.option("--schema", "schema_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the (inferred) CSVW metadata here.")
+@handle_errors
+def convert(table, metadata, minimal, fmt, output, sheet, schema_out):
+    """Convert TABLE to RDF following W3C csv2rdf (no store involved)."""
+    from . import rdfio, tabular
+    from .errors import BadInput
+    from .formats import by_name
+
+    sheet_arg = int(sheet) if sheet and sheet.isdigit() else sheet
+    meta = None
+    if metadata:
+        try:
+            meta = json.loads(metadata.read_text(encoding="utf-8-sig"))
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"invalid JSON: {exc.msg}", where=f"{metadata}:{exc.lineno}:{exc.colno}") from None
+    elif schema_out:
+        meta = tabular.infer_metadata(table, table_url=table.resolve().as_uri(), sheet=sheet_arg)
+    if schema_out and meta is not None:
+        schema_out.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    warnings: list[str] = []
+    lines = tabular.convert(table, metadata=meta, minimal=minimal, sheet=sheet_arg, warnings=warnings)
+    out = open(output, "wb") if output else sys.stdout.buffer
+    try:
+        rdfio.write_ntriples(lines, out, by_name(fmt), {"xsd": "http://www.w3.org/2001/XMLSchema#",
+                                                         "csvw": "http://www.w3.org/ns/csvw#"})
+    finally:
+        if output:
+            out.close()
+        else:
+            out.flush()
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.command()
+@click.argument("source")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def validate(source: str, output: str):
+    """Check a DCAT-AP-CZ dataset record or catalogue (file or URL) as NKOD would.
+
+    Exit 0 conforms, 1 does not, 2 error.
+    """
+    from .validate.document import validate_source
+
+    problems = validate_source(source)
+    errors = [p for p in problems if p.severity == "error"]
+    if output == "json":
+        click.echo(json.dumps({"conforms": not errors, "problems": [p.as_dict() for p in problems]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            click.echo(problem.line())
+        click.echo(f"{source}: " + ("conforms" if not errors else f"does not conform ({len(errors)} errors)"))
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@handle_errors
+def serve(host: str, port: int, threads: int):
+    """Serve the catalogue, downloads and SPARQL endpoint."""
+    import waitress
+
+    from .app import create_app
+    from .publish import refresh_catalog
+
+    settings = _settings()
+    app = create_app(settings)
+    refresh_catalog(app.extensions["lod"].store, settings)
+    click.echo(f"lod serving {settings.base} (LOD_HOME={settings.home_path}) on http://{host}:{port}/")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="lod")
+
+
+@main.command()
+@handle_errors
+def demo():
+    """Publish the bundled sample data (real Czech data) into LOD_HOME."""
+    from .demo import load_demo
+
+    settings = _settings()
+    for line in load_demo(settings):
+        click.echo(line)
+
+
+@main.command(name="list")
+@handle_errors
+def list_datasets():
+    """List the published datasets."""
+    from .catalog.catalog import dataset_iris
+    from .store import open_store
+
+    settings = _settings()
+    store = open_store(settings)
+    for iri in dataset_iris(store, settings):
+        click.echo(iri)
+
+
+@main.command()
+@click.option("--id", "dataset_id", required=True)
+@handle_errors
+def delete(dataset_id: str):
+    """Withdraw dataset ID (its graphs and files)."""
+    from .publish import delete as do_delete
+    from .store import open_store
+
+    settings = _settings()
+    do_delete(open_store(settings), settings, dataset_id)
+    click.echo(f"deleted {dataset_id}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""The one place where IRIs under ``LOD_BASE_URL`` are minted.
+
+Layout (all dereferenceable; the web app serves each of them):
+
+    {base}/catalog                              the catalogue (LKOD document)
+    {base}/datasets/{id}                        a dataset record; also its metadata graph's name
+    {base}/datasets/{id}/distributions/{key}    a distribution (csv, ttl, nt, sparql)
+    {base}/datasets/{id}/data                   the data graph (suffix forms: data.ttl, data.nt)
+    {base}/datasets/{id}/data.csv               the table as UTF-8 CSV
+    {base}/datasets/{id}/data.csv-metadata.json its CSVW table schema (dct:conformsTo)
+    {base}/datasets/{id}/rows/{n}               a row of the table
+    {base}/datasets/{id}/columns/{name}         a column, used as the RDF property
+    {base}/services/sparql                      the SPARQL endpoint as a dcat:DataService
+    {base}/sparql                               the SPARQL endpoint itself
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from .errors import BadInput
+
+DATASET_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+
+
+def check_dataset_id(dataset_id: str) -> str:
+    if not DATASET_ID.match(dataset_id or ""):
+        raise BadInput(
+            f"invalid dataset id {dataset_id!r}",
+            where="--id",
+            hint="use lower-case letters a-z, digits and '-', e.g. 'lekarska-pohotovost' "
+            "(it becomes part of the dataset IRI)",
+        )
+    return dataset_id
+
+
+@dataclass(frozen=True)
+class Iris:
+    base: str  # no trailing slash
+
+    @classmethod
+    def of(cls, settings) -> Iris:
+        return cls(settings.base)
+
+    # catalogue-wide
+    @property
+    def catalog(self) -> str:
+        return f"{self.base}/catalog"
+
+    @property
+    def sparql_endpoint(self) -> str:
+        return f"{self.base}/sparql"
+
+    @property
+    def sparql_service(self) -> str:
+        return f"{self.base}/services/sparql"
+
+    @property
+    def datasets_prefix(self) -> str:
+        return f"{self.base}/datasets/"
+
+    # per dataset
+    def dataset(self, dataset_id: str) -> str:
+        return f"{self.base}/datasets/{dataset_id}"
+
+    def metadata_graph(self, dataset_id: str) -> str:
+        return self.dataset(dataset_id)
+
+    def data_graph(self, dataset_id: str) -> str:
+        return f"{self.dataset(dataset_id)}/data"
+
+    def distribution(self, dataset_id: str, key: str) -> str:
+        return f"{self.dataset(dataset_id)}/distributions/{key}"
+
+    def download(self, dataset_id: str, suffix: str) -> str:
+        return f"{self.dataset(dataset_id)}/data.{suffix}"
+
+    def table_schema(self, dataset_id: str) -> str:
+        return f"{self.dataset(dataset_id)}/data.csv-metadata.json"
+
+    def row_template(self, dataset_id: str) -> str:
+        """CSVW aboutUrl template for the rows of a dataset's table."""
+        return f"{self.dataset(dataset_id)}/rows/{{_row}}"
+
+    def column(self, dataset_id: str, name: str) -> str:
+        return f"{self.dataset(dataset_id)}/columns/{quote(name, safe='')}"
+
+    def column_template(self, dataset_id: str) -> str:
+        """CSVW propertyUrl template for the columns of a dataset's table."""
+        return f"{self.dataset(dataset_id)}/columns/{{_name}}"
+
+    def dataset_id_of(self, iri: str) -> str | None:
+        """The dataset id of a dataset IRI or of any IRI below it."""
+        if not iri.startswith(self.datasets_prefix):
+            return None
+        rest = iri[len(self.datasets_prefix) :]
+        candidate = rest.split("/", 1)[0]
+        return candidate if DATASET_ID.match(candidate) else None

@@ -1,0 +1,194 @@
+"""Declared settings: defaults, then ``lod.toml``, then ``LOD_*`` environment variables.
+
+Every setting is declared once in ``SETTINGS`` with its default and help text; the README's
+configuration table is checked against this list by a test. An unknown key in ``lod.toml`` or a
+value of the wrong type fails at start with a message that says how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import BadInput
+
+PU = "https://data.gov.cz/podmínky-užití/"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "LOD_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", "./var", "Data directory: the store, its checkpoints and the published files."),
+    Setting(
+        "base_url",
+        "http://127.0.0.1:8000",
+        "Public base of every IRI, e.g. https://data.kraj.example.cz (NKOD requires https).",
+    ),
+    Setting("store", "", "Empty: embedded Oxigraph under LOD_HOME. Remote stores come later."),
+    Setting("store_update", "", "SPARQL Update endpoint of a remote store (default: LOD_STORE)."),
+    Setting("store_gsp", "", "Graph Store Protocol endpoint of a remote store."),
+    Setting("store_user", "", "User name for the remote store."),
+    Setting("store_password", "", "Password for the remote store."),
+    Setting("sparql_timeout", 30, "Seconds a public SPARQL query may run."),
+    Setting("catalog_title", "Katalog otevřených dat", "Title of the catalogue (Czech)."),
+    Setting("catalog_title_en", "Open data catalogue", "Title of the catalogue (English)."),
+    Setting(
+        "catalog_description",
+        "Lokální katalog otevřených dat publikovaný platformou lod.",
+        "Description of the catalogue (Czech).",
+    ),
+    Setting(
+        "catalog_description_en",
+        "Local open data catalogue published with lod.",
+        "Description of the catalogue (English).",
+    ),
+    Setting(
+        "publisher",
+        "https://rpp-opendata.egon.gov.cz/odrpp/zdroj/orgán-veřejné-moci/70889546",
+        "Publisher: RPP OVM IRI (…/orgán-veřejné-moci/<IČO>) or just the IČO.",
+    ),
+    Setting("publisher_name", "Královéhradecký kraj", "Publisher's name, shown on the pages."),
+    Setting("contact_name", "Oddělení otevřených dat", "Catalogue contact point name."),
+    Setting("contact_email", "opendata@example.cz", "Catalogue contact point e-mail."),
+    Setting("homepage", "", "Catalogue home page (https). Empty: LOD_BASE_URL itself."),
+    Setting(
+        "terms_author_work",
+        PU + "neobsahuje-autorská-díla/",
+        "Default pu:autorské-dílo of every distribution.",
+    ),
+    Setting(
+        "terms_database_work",
+        PU + "není-autorskoprávně-chráněnou-databází/",
+        "Default pu:databáze-jako-autorské-dílo.",
+    ),
+    Setting(
+        "terms_database_sui_generis",
+        PU + "není-chráněna-zvláštním-právem-pořizovatele-databáze/",
+        "Default pu:databáze-chráněná-zvláštními-právy.",
+    ),
+    Setting(
+        "terms_personal_data",
+        PU + "neobsahuje-osobní-údaje/",
+        "Default pu:osobní-údaje.",
+    ),
+    Setting("checkpoint_grace", 600, "Seconds an old store checkpoint is kept for readers."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def home_path(self) -> Path:
+        return Path(self.values["home"]).expanduser().resolve()
+
+    @property
+    def base(self) -> str:
+        """The base URL without a trailing slash."""
+        return str(self.values["base_url"]).rstrip("/")
+
+    @property
+    def publisher_iri(self) -> str:
+        value = str(self.values["publisher"]).strip()
+        if value.isdigit():
+            return "https://rpp-opendata.egon.gov.cz/odrpp/zdroj/orgán-veřejné-moci/" + value
+        return value
+
+    def replace(self, **changes: Any) -> Settings:
+        values = dict(self.values)
+        for key, value in changes.items():
+            if key not in _BY_NAME:
+                raise BadInput(f"unknown setting {key!r}", hint=_known_hint())
+            values[key] = _coerce(_BY_NAME[key], value, f"setting {key}")
+        return Settings(values)
+
+
+def _known_hint() -> str:
+    return "known settings: " + ", ".join(s.name for s in SETTINGS)
+
+
+def _coerce(setting: Setting, value: Any, where: str) -> Any:
+    default = setting.default
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off", ""}:
+            return False
+        raise BadInput(f"{where}: expected true or false, got {value!r}")
+    if isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise BadInput(
+                f"{where}: expected a whole number, got {value!r}",
+                hint="remove quotes around numbers in lod.toml",
+            ) from None
+    if not isinstance(value, str):
+        raise BadInput(f"{where}: expected text, got {value!r}", hint="quote the value in lod.toml")
+    return value
+
+
+def load_settings(
+    config_file: str | os.PathLike[str] | None = None,
+    env: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Defaults, then ``lod.toml`` (``LOD_CONFIG`` or ./lod.toml), then ``LOD_*`` variables."""
+    env = dict(os.environ if env is None else env)
+    values = {s.name: s.default for s in SETTINGS}
+    path = Path(config_file or env.get("LOD_CONFIG") or "lod.toml")
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise BadInput(f"{path}: {exc}", hint="fix the TOML syntax") from None
+        for key, value in data.items():
+            if key not in _BY_NAME:
+                raise BadInput(f"{path}: unknown setting {key!r}", hint=_known_hint())
+            values[key] = _coerce(_BY_NAME[key], value, f"{path}: {key}")
+    for setting in SETTINGS:
+        if setting.env in env:
+            values[setting.name] = _coerce(setting, env[setting.env], setting.env)
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = _coerce(_BY_NAME[key], value, key)
+    settings = Settings(values)
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    base = settings.base
+    if not base.startswith(("http://", "https://")):
+        raise BadInput(
+            f"LOD_BASE_URL must be an http(s) URL, got {base!r}",
+            hint="set LOD_BASE_URL=https://data.example.cz",
+        )
+    if "?" in base or "#" in base:
+        raise BadInput(f"LOD_BASE_URL must not contain '?' or '#': {base!r}")

@@ -1,0 +1,142 @@
+"""Tables to CSVW metadata and RDF.
+
+- `prepare`: read a CSV/XLSX/ODS table (sniffing encoding and delimiter), write canonical CSV
+  and infer its CSVW table schema in one streaming pass.
+- `infer_metadata`: the same inference, describing the original file.
+- `to_ntriples`: W3C csv2rdf over a CSVW description, streamed as N-Triples lines.
+- `convert`: what `lod convert TABLE [--metadata CSVW.json] [--minimal]` needs.
+
+Modules: `sniff` (encoding, delimiter), `dialect`, `read` (streaming records), `sheets`
+(spreadsheets), `infer` (datatype guesses), `prepare` (the scan), `metadata` (normalised CSVW
+descriptions), `datatypes`/`numbers`/`dates` (value parsing), `templates` (URI templates),
+`annotations` (common properties), `csv2rdf` (the triples), `ntriples` (term syntax),
+`locate` (finding the metadata of a CSV file, as the CSVW spec says).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lod.errors import BadInput
+
+from .csv2rdf import group_triples
+from .metadata import Loader, file_loader, load_group
+from .prepare import build_metadata, scan, write_canonical
+from .sheets import is_spreadsheet
+
+__all__ = ["Prepared", "prepare", "infer_metadata", "to_ntriples", "convert"]
+
+
+@dataclass
+class Prepared:
+    metadata: dict  # CSVW metadata document (JSON-serialisable) describing the written CSV
+    rows: int  # number of data rows
+    warnings: list[str] = field(default_factory=list)  # each says where (row/column) and what
+
+
+def prepare(source: Path, out_csv: Path, *, table_url: str, about_url: str | None = None,
+            property_url: str | None = None, sheet: str | int | None = None,
+            lang: str = "cs") -> Prepared:
+    """Read a CSV/XLSX/ODS table, write it as canonical UTF-8 CSV (comma, CRLF, no BOM, one
+    header row, cells verbatim, headers trimmed) and infer its CSVW table schema in the same
+    streaming pass. Rows with a wrong number of fields are repaired with a warning."""
+    result = write_canonical(Path(source), Path(out_csv), sheet=sheet)
+    metadata = build_metadata(result, table_url=table_url, about_url=about_url,
+                              property_url=property_url, lang=lang, dialect=None)
+    return Prepared(metadata, result.rows, result.warnings)
+
+
+def infer_metadata(source: Path, *, table_url: str, sheet=None, lang: str = "cs",
+                   about_url: str | None = None, property_url: str | None = None,
+                   warnings: list[str] | None = None) -> dict:
+    """Like prepare() without writing; the dialect describes the ORIGINAL file, so this
+    metadata with the original file gives the same RDF through to_ntriples()."""
+    source = Path(source)
+    result = scan(source, sheet=sheet)
+    if warnings is not None:
+        warnings.extend(result.warnings)
+    return build_metadata(result, table_url=table_url, about_url=about_url,
+                          property_url=property_url, lang=lang, dialect=result.dialect)
+
+
+def to_ntriples(metadata: dict, *, csv_path: Path | None = None, minimal: bool = False,
+                warnings: list[str] | None = None, base: str | None = None,
+                loader: Loader | None = None,
+                open_table: Callable[[str], Path] | None = None) -> Iterator[str]:
+    """W3C csv2rdf over the table (or table group) described by `metadata`, as N-Triples lines.
+
+    `csv_path` is the file to read for a single table (default: the table's URL as a local
+    path or file:// URL). Relative URLs resolve against `base` (the metadata document's URL),
+    else against `csv_path`, else the current directory. `loader` fetches linked JSON
+    (schemas, dialects) by URL; `open_table` maps any table URL to a local file. Invalid
+    cell values become plain strings and are reported in `warnings`. Streaming: memory does
+    not grow with the number of rows.
+    """
+    warnings = warnings if warnings is not None else []
+    if base is None:
+        base = Path(csv_path).resolve().as_uri() if csv_path else Path.cwd().as_uri() + "/"
+    group = load_group(metadata, base=base, loader=loader or file_loader, warnings=warnings)
+    if not group.tables:
+        raise BadInput("the metadata describes no table", where="metadata",
+                       hint="give the table's \"url\" and \"tableSchema\"")
+    if open_table is None:
+        single = csv_path is not None and len(group.tables) == 1
+
+        def open_table(url: str) -> Path:
+            return Path(csv_path) if single else local_path(url)
+
+    return group_triples(group, minimal=minimal, open_table=open_table, warnings=warnings)
+
+
+def local_path(url: str) -> Path:
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return Path(unquote(parts.path))
+    if parts.scheme in ("", None) or len(parts.scheme) == 1:  # relative or a Windows drive
+        return Path(url)
+    raise BadInput(f"cannot read the table at {url}: only local files are read",
+                   where=url, hint="download the CSV and pass its path (csv_path)")
+
+
+def convert(table: Path, *, metadata: dict | None = None, minimal: bool = False, sheet=None,
+            warnings: list[str] | None = None, base: str | None = None) -> Iterator[str]:
+    """csv2rdf of a table file: with no metadata, infer it (the table URL is the file's
+    file:// URI); spreadsheets go through a temporary canonical CSV."""
+    table = Path(table)
+    warnings = warnings if warnings is not None else []
+    if not table.exists():
+        raise BadInput("the file does not exist", where=str(table),
+                       hint="check the path of the table")
+    url = table.resolve().as_uri()
+    if not is_spreadsheet(table):
+        if metadata is None:
+            metadata = infer_metadata(table, table_url=url, warnings=warnings)
+        return to_ntriples(metadata, csv_path=table, minimal=minimal, warnings=warnings,
+                           base=base)
+    return _convert_spreadsheet(table, url, metadata, minimal, sheet, warnings, base)
+
+
+def _convert_spreadsheet(table, url, metadata, minimal, sheet, warnings, base):
+    tmp = Path(tempfile.mkdtemp(prefix="lod-convert-"))
+    try:
+        canonical = tmp / (table.stem + ".csv")
+        prepared = prepare(table, canonical, table_url=url, sheet=sheet)
+        warnings.extend(prepared.warnings)
+        triples = to_ntriples(metadata or prepared.metadata, csv_path=canonical,
+                              minimal=minimal, warnings=warnings, base=base or url)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return _cleaning_up(triples, tmp)
+
+
+def _cleaning_up(triples: Iterator[str], tmp: Path) -> Iterator[str]:
+    try:
+        yield from triples
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

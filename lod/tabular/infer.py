@@ -1,0 +1,204 @@
+"""Schema inference in one streaming pass, constant memory per column.
+
+Each `ColumnGuess` keeps which datatypes every non-missing value so far fits; `describe`
+turns that into a CSVW column description (datatype with format, null values, language).
+Rules: a leading zero ("0042", "0000") or more than 15 digits keeps a code a string; Czech
+decimal commas and space/NBSP thousands groups become number formats; Czech dates
+(1.2.2024, 01.02.2024, 1. 2. 2024) become date formats; ano/ne and true/false become booleans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+MISSING = {"", "-"}
+_INT = re.compile(r"-?\d+")
+_LEADING_ZERO = re.compile(r"-?0\d")
+_DEC = re.compile(r"-?\d+([.,])\d+")
+_GROUPED = re.compile(r"-?\d{1,3}(?:([ \u00a0])\d{3})+(?:([.,])\d+)?")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})([T ])(\d{2}):(\d{2})(:\d{2})?")
+_CZ_DATE = re.compile(r"(\d{1,2})\.( ?)(\d{1,2})\.( ?)(\d{4})(?: (\d{1,2}):(\d{2})(:\d{2})?)?")
+_PHONE = re.compile(r"(?i)\b(telefon|tel|fax|phone|mobil|mobile|gsm)\b")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_URLISH = re.compile(r"://|@|^www\.", re.I)
+_BOOLEANS = [("true", "false"), ("True", "False"), ("TRUE", "FALSE"), ("ano", "ne"),
+             ("Ano", "Ne"), ("ANO", "NE")]
+
+
+class ColumnGuess:
+    __slots__ = ("seen", "dash", "number", "leading_zero", "too_long", "decimal_char",
+                 "group_char", "date", "date_shape", "short_day", "short_month", "short_hour",
+                 "boolean", "bool_values", "text")
+
+    def __init__(self):
+        self.seen = 0
+        self.dash = False
+        self.number = self.date = self.boolean = True
+        self.leading_zero = self.too_long = False
+        self.decimal_char = self.group_char = None
+        self.date_shape = None
+        self.short_day = self.short_month = self.short_hour = False
+        self.bool_values: set[str] = set()
+        self.text = False
+
+    @property
+    def typed(self) -> bool:
+        return self.number or self.date or self.boolean
+
+    def add(self, value: str) -> None:
+        v = value.strip()
+        if v in MISSING:
+            if v == "-":
+                self.dash = True
+            return
+        self.seen += 1
+        if self.number:
+            self._number(v)
+        if self.date:
+            self._date(v)
+        if self.boolean:
+            self.bool_values.add(v)
+            if len(self.bool_values) > 2 or not any(
+                    self.bool_values <= set(pair) for pair in _BOOLEANS):
+                self.boolean = False
+        if not self.text and _looks_like_text(v):
+            self.text = True
+
+    def _number(self, v: str) -> None:
+        if _INT.fullmatch(v):
+            if _LEADING_ZERO.match(v):
+                self.leading_zero = True
+            if len(v.lstrip("-")) > 15:
+                self.too_long = True
+            return
+        m = _DEC.fullmatch(v)
+        if m:
+            if _LEADING_ZERO.match(v):
+                self.leading_zero = True
+            self._decimal(m.group(1))
+            return
+        m = _GROUPED.fullmatch(v)
+        if m:
+            if self.group_char not in (None, m.group(1)):
+                self.number = False
+            self.group_char = m.group(1)
+            if m.group(2):
+                self._decimal(m.group(2))
+            return
+        self.number = False
+
+    def _decimal(self, char: str) -> None:
+        if self.decimal_char not in (None, char):
+            self.number = False
+        self.decimal_char = char
+
+    def _date(self, v: str) -> None:
+        shape = None
+        try:
+            if m := _ISO_DATE.fullmatch(v):
+                dt.date(int(m[1]), int(m[2]), int(m[3]))
+                shape = ("iso",)
+            elif m := _ISO_DATETIME.fullmatch(v):
+                dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[5]), int(m[6]))
+                shape = ("isotime", m[4], bool(m[7]))
+            elif (m := _CZ_DATE.fullmatch(v)) and m[2] == m[4]:
+                dt.date(int(m[5]), int(m[3]), int(m[1]))
+                shape = ("cz", m[2] + m[4], m[6] is not None, bool(m[8]))
+                self.short_day |= len(m[1]) == 1
+                self.short_month |= len(m[3]) == 1
+                if m[6] is not None:
+                    if int(m[6]) > 23:
+                        raise ValueError
+                    self.short_hour |= len(m[6]) == 1
+        except ValueError:
+            shape = None
+        if shape is None or self.date_shape not in (None, shape):
+            self.date = False
+        self.date_shape = shape
+
+    def describe(self, title: str = "") -> dict:
+        """The inferred CSVW column properties (datatype and null values)."""
+        out: dict = {}
+        if self.dash:
+            out["null"] = ["", "-"]
+        datatype = self._datatype()
+        if _PHONE.search(title) and datatype != "string" and self.number:
+            datatype = "string"  # "495 484 187" is a phone number, not a quantity
+        out["datatype"] = datatype
+        return out
+
+    def _datatype(self):
+        if not self.seen:
+            return "string"
+        if self.boolean:
+            pair = next(p for p in _BOOLEANS if self.bool_values <= set(p))
+            return "boolean" if pair == ("true", "false") else {
+                "base": "boolean", "format": "|".join(pair)}
+        if self.number and not self.leading_zero and not self.too_long:
+            fmt = {}
+            if self.decimal_char == ",":
+                fmt["decimalChar"] = ","
+            if self.group_char:
+                fmt["groupChar"] = self.group_char
+            base = "decimal" if self.decimal_char else "integer"
+            return {"base": base, "format": fmt} if fmt else base
+        if self.date and self.date_shape:
+            return _date_datatype(self)
+        return "string"
+
+
+def _looks_like_text(v: str) -> bool:
+    """Natural-language text (worth a language tag): words with lower-case or accented
+    letters, and a space or a non-ASCII letter; not URLs, e-mails, codes or WKT."""
+    if not (" " in v or not v.isascii()) or _URLISH.search(v):
+        return False
+    return any(not w.isupper() or not w.isascii() for w in _WORD.findall(v))
+
+
+def _date_datatype(g: ColumnGuess):
+    shape = g.date_shape
+    if shape[0] == "iso":
+        return "date"
+    if shape[0] == "isotime":
+        _, sep, seconds = shape
+        if sep == "T" and seconds:
+            return "dateTime"
+        return {"base": "dateTime", "format": f"yyyy-MM-dd{sep}HH:mm{':ss' if seconds else ''}"}
+    _, spaces, has_time, seconds = shape
+    day = "d" if g.short_day else "dd"
+    month = "M" if g.short_month else "MM"
+    sep = ". " if spaces else "."
+    pattern = f"{day}{sep}{month}{sep}yyyy"
+    if not has_time:
+        return {"base": "date", "format": pattern}
+    hour = "H" if g.short_hour else "HH"
+    return {"base": "dateTime",
+            "format": f"{pattern} {hour}:mm{':ss' if seconds else ''}"}
+
+
+def clean_title(title: str) -> str:
+    """Header text without NBSPs, repeated or surrounding whitespace."""
+    return " ".join(title.replace("\u00a0", " ").split())
+
+
+def slug(title: str) -> str:
+    """ASCII snake_case of a title: "Kód obce" -> "kod_obce"."""
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower()
+
+
+def column_names(titles: list[str]) -> list[str]:
+    """Unique slugs; empty titles become column_N."""
+    names, taken = [], set()
+    for i, title in enumerate(titles, 1):
+        base = slug(title) or f"column_{i}"
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}_{n}", n + 1
+        taken.add(name)
+        names.append(name)
+    return names

@@ -1,0 +1,50 @@
+"""N-Triples terms as strings (https://www.w3.org/TR/n-triples/), built without rdflib objects."""
+
+from __future__ import annotations
+
+import secrets
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+CSVW = "http://www.w3.org/ns/csvw#"
+XSD_STRING = XSD + "string"
+RDF_LANGSTRING = RDF + "langString"
+
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# Characters not allowed in an N-Triples IRIREF; they are not valid in IRIs either, so they are
+# percent-encoded rather than written as \\u escapes.
+_IRI_BAD = {c: f"%{ord(c):02X}" for c in '<>"{}|^`\\'}
+_IRI_BAD.update({chr(i): f"%{i:02X}" for i in range(0x21)})
+_IRI_ESCAPES = str.maketrans(_IRI_BAD)
+
+
+def iri(value: str) -> str:
+    return "<" + value.translate(_IRI_ESCAPES) + ">"
+
+
+def literal(value: str, datatype: str | None = None, lang: str | None = None) -> str:
+    text = '"' + value.translate(_LITERAL_ESCAPES) + '"'
+    if lang:
+        return text + "@" + lang
+    if datatype and datatype != XSD_STRING:
+        return text + "^^" + iri(datatype)
+    return text
+
+
+def triple(s: str, p: str, o: str) -> str:
+    return f"{s} {p} {o} .\n"
+
+
+class BlankNodes:
+    """Blank node labels unique to one conversion, so outputs of several runs can be merged."""
+
+    def __init__(self):
+        self.prefix = "_:b" + secrets.token_hex(4) + "x"
+        self.count = 0
+
+    def new(self) -> str:
+        self.count += 1
+        return f"{self.prefix}{self.count}"
+
+
+TYPE = iri(RDF + "type")

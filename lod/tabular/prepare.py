@@ -1,0 +1,179 @@
+"""Read a table (CSV/XLSX/ODS), infer its CSVW schema and optionally write canonical CSV,
+all in one streaming pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lod.errors import BadInput
+
+from .dialect import Dialect
+from .infer import ColumnGuess, clean_title, column_names
+from .metadata import CSVW_CONTEXT
+from .read import open_records, repair_row
+from .sheets import is_spreadsheet, sheet_rows
+from .sniff import sniff
+
+MAX_ROWS_NAMED = 10
+
+
+@dataclass
+class Scan:
+    titles: list[str]
+    names: list[str]
+    guesses: list[ColumnGuess]
+    rows: int = 0
+    dialect: Dialect | None = None  # of the original file (CSV only)
+    warnings: list[str] = field(default_factory=list)
+
+
+class RowNotes:
+    """Per-row warnings grouped by message, naming the first rows and counting the rest."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.rows: dict[str, list[int]] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, row: int, message: str) -> None:
+        self.counts[message] = self.counts.get(message, 0) + 1
+        rows = self.rows.setdefault(message, [])
+        if len(rows) < MAX_ROWS_NAMED:
+            rows.append(row)
+
+    def lines(self) -> list[str]:
+        out = []
+        for message, rows in self.rows.items():
+            more = self.counts[message] - len(rows)
+            label = "row" if self.counts[message] == 1 else "rows"
+            text = f"{self.where}, {label} {', '.join(map(str, rows))}"
+            if more:
+                text += f" and {more} more"
+            out.append(f"{text}: {message}")
+        return out
+
+
+def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None = None) -> Scan:
+    """Read `source` once: header, repaired rows (passed to `sink`) and column guesses."""
+    source = Path(source)
+    if not source.exists():
+        raise BadInput("the file does not exist", where=str(source),
+                       hint="check the path of the table")
+    dialect = None
+    if is_spreadsheet(source):
+        name, rows = sheet_rows(source, sheet)
+        where = f"{source.name}, sheet {name}"
+        records = enumerate(rows, 1)
+        delimiter = ","
+    else:
+        dialect = sniff(source).dialect
+        dialect.comment_prefix = None  # every line is data while we read
+        where = source.name
+        records = open_records(source, dialect, where=str(source))
+        delimiter = dialect.delimiter
+    notes = RowNotes(where)
+    header = None
+    leading_blank = 0
+    has_hash = blank = False
+    result = None
+    for row_no, cells in records:
+        if header is None:
+            if not any(c.strip() for c in cells):
+                leading_blank += 1
+                continue
+            header = cells
+            if dialect is None:  # spreadsheets: the header's last non-empty cell ends the table
+                while header and not header[-1].strip():
+                    header = header[:-1]
+            titles = [clean_title(t) for t in header]
+            names = column_names(titles)
+            titles = [t or n for t, n in zip(titles, names, strict=True)]
+            result = Scan(titles, names, [ColumnGuess() for _ in titles], dialect=dialect)
+            guesses, width = result.guesses, len(titles)
+            if sink:
+                sink(titles)
+            continue
+        if not any(c.strip() for c in cells):
+            blank = True
+            notes.add(row_no, "empty row skipped")
+            continue
+        if cells and cells[0].startswith("#"):
+            has_hash = True
+        if len(cells) != width:
+            cells, note = repair_row(cells, width, delimiter)
+            if note:
+                notes.add(row_no, note)
+        if sink:
+            sink(cells)
+        for guess, value in zip(guesses, cells, strict=True):
+            guess.add(value)
+        result.rows += 1
+    if result is None:
+        raise BadInput("the table is empty: no header row found", where=where,
+                       hint="the first non-empty row must name the columns")
+    if dialect is not None:
+        dialect.skip_rows = leading_blank
+        dialect.skip_blank_rows = blank
+        dialect.comment_prefix = None if has_hash else "#"
+    result.warnings = notes.lines()
+    return result
+
+
+def build_metadata(result: Scan, *, table_url: str, about_url: str | None,
+                   property_url: str | None, lang: str, dialect: Dialect | None) -> dict:
+    columns = []
+    for title, name, guess in zip(result.titles, result.names, result.guesses, strict=True):
+        column = {"name": name, "titles": title}
+        column.update(guess.describe(title))
+        if lang and column["datatype"] == "string" and guess.text:
+            column["lang"] = lang
+        if property_url:
+            column["propertyUrl"] = property_url
+        columns.append(column)
+    metadata: dict = {"@context": [CSVW_CONTEXT, {"@language": lang}], "url": table_url}
+    if dialect is not None and (dialect_json := dialect.to_json()):
+        metadata["dialect"] = dialect_json
+    schema: dict = {"columns": columns}
+    if about_url:
+        schema["aboutUrl"] = about_url
+    metadata["tableSchema"] = schema
+    return metadata
+
+
+class CanonicalWriter:
+    """UTF-8, comma, CRLF CSV; a first cell starting with "#" is quoted so that CSVW
+    processors (commentPrefix "#" by default) do not take the row for a comment."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.writer = csv.writer(stream, lineterminator="\r\n")
+
+    def __call__(self, cells: list[str]) -> None:
+        if cells and cells[0].startswith("#"):
+            self.stream.write('"' + cells[0].replace('"', '""') + '"')
+            if len(cells) > 1:
+                self.stream.write(",")
+                self.writer.writerow(cells[1:])
+            else:
+                self.stream.write("\r\n")
+            return
+        self.writer.writerow(cells)
+
+
+def write_canonical(source: Path, out_csv: Path, *, sheet=None) -> Scan:
+    """Scan `source` and write it to `out_csv` (replaced only when the whole read succeeds)."""
+    out_csv = Path(out_csv)
+    partial = out_csv.with_name(out_csv.name + ".part")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as stream:
+            result = scan(source, sheet=sheet, sink=CanonicalWriter(stream))
+        os.replace(partial, out_csv)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return result

@@ -1,0 +1,88 @@
+"""Guess the encoding, delimiter and line ends of a delimited text file from a sample.
+
+Czech files come as UTF-8 (often with a BOM) or Windows-1250; ISO-8859-2 is recognised when
+its bytes for š, ť, ž, Š, Ť, Ž appear and no Windows-1250-only byte does.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dialect import Dialect
+
+SAMPLE = 1 << 16
+DELIMITERS = (",", ";", "\t", "|")
+_CP1250_ONLY = set(range(0x80, 0xA0))  # C1 controls in ISO-8859-2, letters in Windows-1250
+_LATIN2_LETTERS = {0xA9, 0xAB, 0xAE, 0xB9, 0xBB, 0xBE}  # Š Ť Ž š ť ž in ISO-8859-2
+
+
+@dataclass
+class Sniffed:
+    dialect: Dialect
+    bom: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def sniff_encoding(sample: bytes) -> tuple[str, bool]:
+    """(Python codec name, has UTF-8 BOM)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8", True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    high = {b for b in sample if b >= 0x80}
+    if high & _LATIN2_LETTERS and not high & _CP1250_ONLY:
+        return "iso-8859-2", False
+    return "windows-1250", False
+
+
+def sniff_delimiter(text: str) -> str:
+    """The candidate giving the most consistent field count (> 1) over the sample's records."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last line of a sample may be cut
+    best, best_score = ",", (0.0, 0)
+    for delim in DELIMITERS:
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO("".join(lines)), delimiter=delim)
+                      if r]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        width, hits = Counter(counts).most_common(1)[0]
+        if width < 2:
+            continue
+        score = (hits / len(counts), width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def sniff_line_terminator(text: str) -> list[str] | None:
+    """None when the CSVW default (CRLF or LF) fits."""
+    if "\n" not in text and "\r" in text:
+        return ["\r"]
+    return None
+
+
+def sniff(path: Path) -> Sniffed:
+    with open(path, "rb") as f:
+        sample = f.read(SAMPLE)
+    encoding, bom = sniff_encoding(sample)
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+    if bom:
+        text = text.lstrip("\ufeff")
+    dialect = Dialect(encoding=encoding, delimiter=sniff_delimiter(text))
+    if terminators := sniff_line_terminator(text):
+        dialect.line_terminators = terminators
+    notes = [f"encoding {encoding}{' with BOM' if bom else ''}",
+             f"delimiter {dialect.delimiter!r}"]
+    return Sniffed(dialect, bom, notes)

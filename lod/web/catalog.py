@@ -1,0 +1,212 @@
+"""The catalogue (LKOD) and dataset documents, and the downloads of each dataset."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+
+from .. import publish
+from ..catalog import catalog as catalog_mod
+from ..errors import NotFound
+from ..formats import BY_NAME, RDF_FORMATS
+from ..iris import DATASET_ID
+from ..rdfio import serialize_graph
+from .http import alternates, choose, respond, services, split_suffix
+
+bp = Blueprint("catalog", __name__)
+
+DOCUMENT_FORMATS = (BY_NAME["html"], *RDF_FORMATS[:4])  # html, jsonld, ttl, rdf, nt
+JSONLD = BY_NAME["jsonld"]
+DOWNLOADS = {
+    "data.csv": BY_NAME["csv"],
+    "data.csv-metadata.json": BY_NAME["csvw"],
+    "data.ttl": BY_NAME["ttl"],
+    "data.nt": BY_NAME["nt"],
+}
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("catalog.catalog"), code=303)
+
+
+@bp.get("/catalog")
+@bp.get("/catalog.<suffix>")
+def catalog(suffix: str | None = None):
+    svc = services()
+    fmt = choose(DOCUMENT_FORMATS, JSONLD, _suffix(suffix))
+    link = alternates(svc.iris.catalog, DOCUMENT_FORMATS)
+    if fmt.name == "jsonld":
+        doc = catalog_mod.catalog_document(svc.store, svc.settings)
+        return respond(fmt, json.dumps(doc, ensure_ascii=False, indent=2), link=link)
+    if fmt.name == "html":
+        doc = catalog_mod.catalog_document(svc.store, svc.settings)
+        datasets = [
+            _summary(svc, iri) for iri in doc.get("datová_sada", [])
+        ]
+        return respond(fmt, render_template("catalog.html", catalog=doc, datasets=datasets), link=link)
+    graph = catalog_mod.catalog_with_datasets(svc.store, svc.settings)
+    return respond(fmt, serialize_graph(graph, fmt), link=link)
+
+
+def _suffix(suffix: str | None):
+    if suffix is None:
+        return None
+    _, fmt = split_suffix("x." + suffix)
+    if fmt is None:
+        raise NotFound(f"unknown suffix .{suffix}")
+    return fmt
+
+
+def _summary(svc, iri: str) -> dict:
+    dataset_id = svc.iris.dataset_id_of(iri)
+    graph = catalog_mod.dataset_graph(svc.store, svc.settings, dataset_id) if dataset_id else None
+    doc = catalog_mod.dataset_document(graph, iri) if graph is not None and len(graph) else {"iri": iri}
+    doc["id"] = dataset_id
+    return doc
+
+
+def _dataset_graph(dataset_id: str):
+    svc = services()
+    if not DATASET_ID.match(dataset_id):
+        raise NotFound(f"no dataset {dataset_id!r}")
+    graph = catalog_mod.dataset_graph(svc.store, svc.settings, dataset_id)
+    if not len(graph):
+        raise NotFound(f"no dataset {dataset_id!r}", hint="see /catalog for the published datasets")
+    return graph
+
+
+@bp.get("/datasets/<name>")
+def dataset(name: str):
+    svc = services()
+    dataset_id, suffix = split_suffix(name)
+    graph = _dataset_graph(dataset_id)
+    iri = svc.iris.dataset(dataset_id)
+    fmt = choose(DOCUMENT_FORMATS, JSONLD, suffix)
+    link = alternates(iri, DOCUMENT_FORMATS)
+    if fmt.name == "jsonld":
+        doc = catalog_mod.dataset_document(graph, iri)
+        return respond(fmt, json.dumps(doc, ensure_ascii=False, indent=2), link=link)
+    if fmt.name == "html":
+        doc = catalog_mod.dataset_document(graph, iri)
+        facts = _facts(graph, iri)
+        schema = _table_schema(dataset_id)
+        return respond(fmt, render_template("dataset.html", dataset=doc, id=dataset_id,
+                                            facts=facts, schema=schema), link=link)
+    return respond(fmt, serialize_graph(graph, fmt), link=link)
+
+
+def _facts(graph, iri: str) -> dict:
+    from rdflib import URIRef
+
+    from ..namespaces import DCAT, DCTERMS
+
+    node = URIRef(iri)
+    sizes = {str(d): int(s) for d, s in graph.subject_objects(DCAT.byteSize)}
+    return {
+        "issued": graph.value(node, DCTERMS.issued),
+        "modified": graph.value(node, DCTERMS.modified),
+        "version": graph.value(node, DCAT.version),
+        "sizes": sizes,
+    }
+
+
+def _version_folder(dataset_id: str):
+    svc = services()
+    version = publish.current_version(svc.store, svc.settings, dataset_id)
+    if version is None:
+        raise NotFound(f"no dataset {dataset_id!r}", hint="see /catalog for the published datasets")
+    return publish.version_dir(svc.settings, dataset_id, version)
+
+
+def _table_schema(dataset_id: str) -> dict | None:
+    try:
+        path = _version_folder(dataset_id) / "data.csv-metadata.json"
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (NotFound, FileNotFoundError):
+        return None
+
+
+@bp.get("/datasets/<dataset_id>/<filename>")
+def download(dataset_id: str, filename: str):
+    if filename == "data" or (filename.startswith("data.") and filename not in DOWNLOADS):
+        return data_graph(dataset_id, filename)
+    fmt = DOWNLOADS.get(filename)
+    if fmt is None or not DATASET_ID.match(dataset_id):
+        raise NotFound(f"no file {filename!r} in dataset {dataset_id!r}")
+    path = _version_folder(dataset_id) / filename
+    if not path.is_file():
+        raise NotFound(f"no file {filename!r} in dataset {dataset_id!r}")
+    download_name = dataset_id + filename[len("data"):]
+    response = send_file(path, mimetype=fmt.media_type, conditional=True,
+                         download_name=download_name, max_age=60)
+    response.headers["Content-Type"] = fmt.content_type
+    return response
+
+
+def data_graph(dataset_id: str, filename: str):
+    """``/datasets/<id>/data``: the data graph, negotiated (files for ttl/nt, dumps otherwise)."""
+    svc = services()
+    _, suffix = split_suffix(filename)
+    if filename != "data" and suffix is None:
+        raise NotFound(f"no file {filename!r} in dataset {dataset_id!r}")
+    _dataset_graph(dataset_id)
+    fmt = choose(DOCUMENT_FORMATS, BY_NAME["ttl"], suffix)
+    if fmt.name == "html":
+        return redirect(url_for("catalog.dataset", name=dataset_id) + "#data", code=303)
+    if fmt.name in ("ttl", "nt"):
+        path = _version_folder(dataset_id) / f"data.{fmt.suffix}"
+        response = send_file(path, mimetype=fmt.media_type, conditional=True, max_age=60)
+        response.headers["Content-Type"] = fmt.content_type
+        response.headers["Vary"] = "Accept"
+        return response
+    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+    svc.store.dump(spool, fmt, graph=svc.iris.data_graph(dataset_id))
+    spool.seek(0)
+    response = send_file(spool, mimetype=fmt.media_type, max_age=60)
+    response.headers["Content-Type"] = fmt.content_type
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.app_template_filter("text")
+def text_filter(value, lang: str = "cs") -> str:
+    """The Czech (else English, else any) text of an OFN language map."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("cs") or value.get("en") or next(iter(value.values()), "")
+    return value or ""
+
+
+@bp.app_template_filter("texts")
+def texts_filter(value, lang: str = "cs") -> list:
+    if isinstance(value, dict):
+        items = value.get(lang) or value.get("cs") or value.get("en") or []
+        return items if isinstance(items, list) else [items]
+    return []
+
+
+@bp.app_template_filter("label")
+def label_filter(iri, lang: str = "cs") -> str:
+    from ..labels import label
+
+    return label(iri, lang) or str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+@bp.app_template_filter("filesize")
+def filesize_filter(size) -> str:
+    if size is None:
+        return ""
+    size = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}".replace(".", ",")
+        size /= 1024
+    return ""
+
+
+@bp.app_context_processor
+def globals_for_templates():
+    svc = services()
+    return {"settings": svc.settings, "iris": svc.iris, "request_path": request.path}

@@ -1,0 +1,78 @@
+"""Cross-cutting HTTP behaviour: CORS on every response, content negotiation helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, request
+
+from ..errors import NotAcceptable
+from ..formats import DOCUMENT_SUFFIXES, Format, negotiate
+
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
+    "Access-Control-Expose-Headers": "Content-Type, Content-Length, Content-Disposition, Link, Vary",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def services():
+    return current_app.extensions["lod"]
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def cors(response: Response) -> Response:
+        for name, value in CORS_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+
+def split_suffix(name: str) -> tuple[str, Format | None]:
+    """``"x.ttl"`` -> ``("x", turtle)``; a name without a known suffix is returned as is."""
+    stem, dot, suffix = name.rpartition(".")
+    if dot and suffix in DOCUMENT_SUFFIXES:
+        return stem, DOCUMENT_SUFFIXES[suffix]
+    return name, None
+
+
+def choose(candidates: tuple[Format, ...], default: Format, suffix: Format | None = None) -> Format:
+    """The response format: the URL suffix if any, else ``?format=``, else ``Accept``."""
+    if suffix is not None:
+        return suffix
+    wanted = request.args.get("format")
+    if wanted:
+        for fmt in candidates:
+            if wanted in (fmt.name, fmt.suffix, fmt.media_type):
+                return fmt
+        raise NotAcceptable(f"format {wanted!r} is not offered here",
+                            hint="use one of " + ", ".join(f.name for f in candidates))
+    fmt = negotiate(request.accept_mimetypes, candidates, default)
+    if fmt is None:
+        raise NotAcceptable(
+            f"none of the accepted media types ({request.headers.get('Accept')}) is offered",
+            hint="accept one of " + ", ".join(f.media_type for f in candidates),
+        )
+    return fmt
+
+
+def alternates(url: str, candidates: tuple[Format, ...]) -> str:
+    """A ``Link`` header advertising the suffix forms of a document."""
+    return ", ".join(
+        f'<{url}.{fmt.suffix}>; rel="alternate"; type="{fmt.media_type}"' for fmt in candidates
+    )
+
+
+def respond(fmt: Format, body: bytes | str, *, vary: bool = True, link: str | None = None,
+            status: int = 200) -> Response:
+    response = Response(body, status=status, content_type=fmt.content_type)
+    if vary:
+        response.headers["Vary"] = "Accept"
+    if link:
+        response.headers["Link"] = link
+    return response
+
+
+Renderer = Callable[[], bytes | str]

@@ -1,0 +1,90 @@
+"""Every other IRI under the base URL: its description from the store (DESCRIBE), negotiated.
+
+Rows, columns, distributions and the SPARQL data service all dereference here: HTML for people,
+RDF for machines, ``.ttl``-style suffixes included.
+"""
+
+from __future__ import annotations
+
+import rdflib
+from flask import Blueprint, render_template, request
+from rdflib import URIRef
+
+from ..errors import NotFound
+from ..formats import BY_NAME, RDF_FORMATS
+from ..labels import label
+from ..rdfio import serialize_graph
+from .http import alternates, choose, respond, services, split_suffix
+
+bp = Blueprint("resources", __name__)
+
+FORMATS = (BY_NAME["html"], *RDF_FORMATS[:4])
+_NOT_IN_IRI = set('<>"{}|\\^`')
+
+
+def describe(iri: str) -> rdflib.Graph:
+    store = services().store
+    graph = rdflib.Graph()
+    for triple in store.query(f"DESCRIBE <{iri}>").triples():
+        graph.add(triple)
+    return graph
+
+
+def inbound(iri: str, limit: int = 50) -> list[tuple]:
+    store = services().store
+    result = store.query(
+        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {limit}")
+    return [(row["s"], row["p"]) for row in result.rows()]
+
+
+@bp.get("/<path:path>")
+def resource(path: str):
+    svc = services()
+    name, suffix = split_suffix(path)
+    iri = svc.settings.base + "/" + name
+    if any(c in _NOT_IN_IRI or c.isspace() for c in iri):
+        raise NotFound(f"nothing is published at {request.path}")
+    graph = describe(iri)
+    if not len(graph):
+        raise NotFound(f"nothing is published at {request.path}",
+                       hint="start at /catalog or query /sparql")
+    fmt = choose(FORMATS, BY_NAME["ttl"], suffix)
+    link = alternates(iri, FORMATS)
+    if fmt.name == "html":
+        return respond(fmt, render_template(
+            "resource.html", iri=iri, properties=_properties(graph, URIRef(iri)),
+            inbound=inbound(iri), title=_title(graph, URIRef(iri))), link=link)
+    return respond(fmt, serialize_graph(graph, fmt), link=link)
+
+
+def _title(graph, node) -> str:
+    from ..namespaces import DCTERMS, RDFS, SKOS
+
+    for predicate in (DCTERMS.title, SKOS.prefLabel, RDFS.label):
+        values = list(graph.objects(node, predicate))
+        for value in values:
+            if getattr(value, "language", None) == "cs":
+                return str(value)
+        if values:
+            return str(values[0])
+    return str(node).rsplit("/", 2)[-2] + "/" + str(node).rsplit("/", 1)[-1]
+
+
+def _properties(graph, node) -> list[dict]:
+    rows = []
+    for predicate in sorted(set(graph.predicates(node)), key=str):
+        values = sorted(graph.objects(node, predicate), key=str)
+        rows.append({
+            "predicate": predicate,
+            "objects": [_value(graph, v) for v in values],
+        })
+    return rows
+
+
+def _value(graph, value) -> dict:
+    if isinstance(value, rdflib.BNode):
+        return {"kind": "node", "properties": _properties(graph, value)}
+    if isinstance(value, URIRef):
+        return {"kind": "iri", "iri": str(value), "label": label(str(value))}
+    return {"kind": "literal", "text": str(value), "lang": value.language,
+            "datatype": str(value.datatype) if value.datatype else None}

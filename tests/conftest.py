@@ -1,0 +1,49 @@
+"""Shared fixtures: an isolated LOD_HOME with an https base URL (the OFN schemas require https)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lod.settings import load_settings
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+DATA = Path(__file__).resolve().parent / "data"
+BASE = "https://data.example.cz"
+
+
+def reference(*parts: str) -> Path:
+    path = REFERENCE.joinpath(*parts)
+    if not path.exists():
+        raise FileNotFoundError(f"reference data missing: {path} (tests need ../shared/reference)")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings(env={"LOD_HOME": str(tmp_path / "home"), "LOD_BASE_URL": BASE},
+                         config_file=tmp_path / "none.toml")
+
+
+@pytest.fixture
+def store(settings):
+    from lod.store import open_store
+
+    store = open_store(settings)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def app(settings, store):
+    from lod.app import create_app
+
+    app = create_app(settings, store)
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

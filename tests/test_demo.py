@@ -1,0 +1,25 @@
+"""`lod demo`: the bundled real data publishes cleanly into a full, valid catalogue."""
+
+from __future__ import annotations
+
+from lod.demo import load_demo, manifest
+from lod.validate import schema
+
+JSONLD = {"Accept": "application/ld+json"}
+
+
+def test_demo_publishes_every_dataset_validly(settings, client):
+    lines = list(load_demo(settings))
+    assert len(lines) == len(manifest()) >= 3
+    catalog = client.get("/catalog", headers=JSONLD).get_json()
+    assert schema.validate(catalog) == []
+    assert len(catalog["datová_sada"]) == len(manifest())
+    for iri in catalog["datová_sada"]:
+        record = client.get(iri.removeprefix(settings.base), headers=JSONLD).get_json()
+        assert schema.validate(record) == [], iri
+        with client.get(iri.removeprefix(settings.base) + "/data.csv") as response:
+            assert response.status_code == 200
+    with client.get("/datasets/uzemni-struktura-khk/data.csv") as response:
+        territory = response.data.decode("utf-8")
+    assert territory.count("\n") == 449  # header + 448 municipalities of the region
+    assert "Hradec Králové" in territory
