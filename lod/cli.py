@@ -145,6 +145,37 @@ def validate(source: str, output: str):
     sys.exit(1 if errors else 0)
 
 
+@main.command(name="check-harvest")
+@click.argument("url")
+@click.option("--map", "maps", multiple=True, metavar="PREFIX=URL",
+              help="Fetch IRIs starting with PREFIX from URL instead (e.g. a staging server).")
+@handle_errors
+def check_harvest(url: str, maps: tuple[str, ...]):
+    """Walk a live catalogue like NKOD: per dataset, would NKOD keep it, and why not.
+
+    Exit 0 all kept, 1 something would be dropped, 2 error.
+    """
+    from .errors import BadInput
+    from .harvest import check_harvest as run_check
+
+    mapping = {}
+    for item in maps:
+        prefix, sep, target = item.partition("=")
+        if not sep:
+            raise BadInput(f"--map {item!r}: expected PREFIX=URL")
+        mapping[prefix] = target
+    report = run_check(url, mapping=mapping)
+    for problem in report.catalog_problems:
+        click.echo(f"catalogue: {problem.line()}")
+    for verdict in report.datasets:
+        click.echo(("kept     " if verdict.kept else "DROPPED  ") + verdict.iri)
+        for problem in verdict.problems:
+            click.echo("    " + problem.line())
+    kept = sum(d.kept for d in report.datasets)
+    click.echo(f"{kept} of {len(report.datasets)} datasets would be kept by NKOD")
+    sys.exit(0 if report.all_kept else 1)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

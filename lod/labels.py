@@ -10,9 +10,14 @@ from rdflib.namespace import SKOS
 from . import resources
 
 
+LABEL_FILES = ("eu/labels.ttl", "pu/labels.ttl")
+
+
 @cache
 def _labels() -> dict[str, dict[str, str]]:
-    graph = rdflib.Graph().parse(resources.vocab("eu/labels.ttl"), format="turtle")
+    graph = rdflib.Graph()
+    for name in LABEL_FILES:
+        graph.parse(resources.vocab(name), format="turtle")
     out: dict[str, dict[str, str]] = {}
     for concept, label in graph.subject_objects(SKOS.prefLabel):
         out.setdefault(str(concept), {})[label.language or ""] = str(label)

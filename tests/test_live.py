@@ -97,3 +97,12 @@ def test_sparql_over_http_equals_the_store(live):
     direct = [{k: str(v) for k, v in row.items()} for row in store.query(query).rows()]
     assert over_http == direct
     assert len(direct) == 5
+
+
+def test_nkod_would_keep_everything_we_publish(live):
+    url, env = live
+    assert lod(env, "ingest", str(TABLE), "--id", "rozpocet", "--meta", str(VALID)).returncode == 0
+    check = lod(env, "check-harvest", f"{BASE}/catalog", "--map", f"{BASE}={url}")
+    assert check.returncode == 0, check.stdout
+    assert f"kept     {BASE}/datasets/rozpocet" in check.stdout
+    assert "1 of 1 datasets would be kept by NKOD" in check.stdout

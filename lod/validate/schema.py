@@ -62,6 +62,7 @@ def validate(document: dict, kind: str | None = None, *, own_base: str | None = 
             where="LOD_BASE_URL", value=own_base, severity="warning",
             hint="publish under https://… for NKOD; http is fine for trying lod out"))
     for error in sorted(validator(kind).iter_errors(document), key=lambda e: list(e.path)):
+        error = _deepest(error)
         parts = list(error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
             parts += [k for k in error.validator_value if k not in error.instance][:1]
@@ -85,6 +86,19 @@ def _as_https(value, base: str):
     return value
 
 
+def _deepest(error):
+    """For oneOf/anyOf, the error of the branch that came closest (what really needs fixing)."""
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        branches: dict = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        # the branch with the fewest errors is the one the document meant
+        closest = min(branches.values(),
+                      key=lambda errs: (len(errs), sum(e.validator == "required" for e in errs)))
+        error = max(closest, key=lambda e: len(e.absolute_path))
+    return error
+
+
 def _path(parts) -> str:
     out = ""
     for part in parts:
@@ -99,9 +113,6 @@ def _message(error) -> str:
         return f"does not match {error.validator_value}"
     if error.validator == "const":
         return f"must be exactly {error.validator_value!r}"
-    if error.validator in ("oneOf", "anyOf"):
-        best = min(error.context, key=lambda e: len(list(e.path)), default=None) if error.context else None
-        return best.message if best else error.message
     return error.message
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import tempfile
+import unicodedata
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
 from .. import publish
 from ..catalog import catalog as catalog_mod
+from ..catalog.record import SERVED
 from ..errors import NotFound
 from ..formats import BY_NAME, RDF_FORMATS
 from ..iris import DATASET_ID
@@ -43,9 +45,8 @@ def catalog(suffix: str | None = None):
         return respond(fmt, json.dumps(doc, ensure_ascii=False, indent=2), link=link)
     if fmt.name == "html":
         doc = catalog_mod.catalog_document(svc.store, svc.settings)
-        datasets = [
-            _summary(svc, iri) for iri in doc.get("datová_sada", [])
-        ]
+        datasets = sorted((_summary(svc, iri) for iri in doc.get("datová_sada", [])),
+                          key=lambda d: _collation_key(text_filter(d.get("název")) or d["iri"]))
         return respond(fmt, render_template("catalog.html", catalog=doc, datasets=datasets), link=link)
     graph = catalog_mod.catalog_with_datasets(svc.store, svc.settings)
     return respond(fmt, serialize_graph(graph, fmt), link=link)
@@ -58,6 +59,19 @@ def _suffix(suffix: str | None):
     if fmt is None:
         raise NotFound(f"unknown suffix .{suffix}")
     return fmt
+
+
+def _collation_key(text: str) -> str:
+    """Good-enough Czech ordering: by the letters without diacritics, then as written."""
+    plain = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode()
+    return plain.casefold() + "\0" + text
+
+
+def _distribution_rank(dist: dict) -> tuple:
+    """Downloads first, in the order lod serves them, then data services."""
+    order = [served.key for served in SERVED]
+    key = dist.get("iri", "").rsplit("/", 1)[-1]
+    return ("přístupová_služba" in dist, order.index(key) if key in order else len(order), key)
 
 
 def _summary(svc, iri: str) -> dict:
@@ -91,6 +105,7 @@ def dataset(name: str):
         return respond(fmt, json.dumps(doc, ensure_ascii=False, indent=2), link=link)
     if fmt.name == "html":
         doc = catalog_mod.dataset_document(graph, iri)
+        doc["distribuce"] = sorted(doc.get("distribuce", []), key=_distribution_rank)
         facts = _facts(graph, iri)
         schema = _table_schema(dataset_id)
         return respond(fmt, render_template("dataset.html", dataset=doc, id=dataset_id,
