@@ -54,9 +54,16 @@ def main():
 
 @main.command()
 @click.argument("table", type=click.Path(path_type=Path))
-@click.option("--id", "dataset_id", required=True, help="Dataset id: a-z, 0-9 and '-'; part of its IRI.")
-@click.option("--meta", "record", required=True, type=click.Path(path_type=Path),
-              help="The dataset record (OFN keys) as JSON or YAML.")
+@click.option(
+    "--id", "dataset_id", required=True, help="Dataset id: a-z, 0-9 and '-'; part of its IRI."
+)
+@click.option(
+    "--meta",
+    "record",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The dataset record (OFN keys) as JSON or YAML.",
+)
 @click.option("--sheet", default=None, help="Sheet name or 0-based index for XLSX/ODS.")
 @handle_errors
 def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None):
@@ -80,15 +87,30 @@ def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None):
 
 @main.command()
 @click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSVW metadata describing TABLE (otherwise inferred).")
+@click.option(
+    "--metadata",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSVW metadata describing TABLE (otherwise inferred).",
+)
 @click.option("--minimal", is_flag=True, help="Minimal mode: only the triples of the cells.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld"]), default="ttl",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "nt", "jsonld"]),
+    default="ttl",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout."
+)
 @click.option("--sheet", default=None, help="Sheet name or 0-based index for XLSX/ODS.")
-@click.option("--schema", "schema_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the (inferred) CSVW metadata here.")
+@click.option(
+    "--schema",
+    "schema_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the (inferred) CSVW metadata here.",
+)
 @handle_errors
 def convert(table, metadata, minimal, fmt, output, sheet, schema_out):
     """Convert TABLE to RDF following W3C csv2rdf (no store involved)."""
@@ -102,17 +124,28 @@ def convert(table, metadata, minimal, fmt, output, sheet, schema_out):
         try:
             meta = json.loads(metadata.read_text(encoding="utf-8-sig"))
         except json.JSONDecodeError as exc:
-            raise BadInput(f"invalid JSON: {exc.msg}", where=f"{metadata}:{exc.lineno}:{exc.colno}") from None
+            raise BadInput(
+                f"invalid JSON: {exc.msg}", where=f"{metadata}:{exc.lineno}:{exc.colno}"
+            ) from None
     elif schema_out:
         meta = tabular.infer_metadata(table, table_url=table.resolve().as_uri(), sheet=sheet_arg)
     if schema_out and meta is not None:
         schema_out.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     warnings: list[str] = []
-    lines = tabular.convert(table, metadata=meta, minimal=minimal, sheet=sheet_arg, warnings=warnings)
+    base = (
+        metadata.resolve().as_uri() if metadata else None
+    )  # CSVW: relative URLs resolve against it
+    lines = tabular.convert(
+        table, metadata=meta, minimal=minimal, sheet=sheet_arg, warnings=warnings, base=base
+    )
     out = open(output, "wb") if output else sys.stdout.buffer
     try:
-        rdfio.write_ntriples(lines, out, by_name(fmt), {"xsd": "http://www.w3.org/2001/XMLSchema#",
-                                                         "csvw": "http://www.w3.org/ns/csvw#"})
+        rdfio.write_ntriples(
+            lines,
+            out,
+            by_name(fmt),
+            {"xsd": "http://www.w3.org/2001/XMLSchema#", "csvw": "http://www.w3.org/ns/csvw#"},
+        )
     finally:
         if output:
             out.close()
@@ -124,7 +157,9 @@ def convert(table, metadata, minimal, fmt, output, sheet, schema_out):
 
 @main.command()
 @click.argument("source")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @handle_errors
 def validate(source: str, output: str):
     """Check a DCAT-AP-CZ dataset record or catalogue (file or URL) as NKOD would.
@@ -136,19 +171,32 @@ def validate(source: str, output: str):
     problems = validate_source(source)
     errors = [p for p in problems if p.severity == "error"]
     if output == "json":
-        click.echo(json.dumps({"conforms": not errors, "problems": [p.as_dict() for p in problems]},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {"conforms": not errors, "problems": [p.as_dict() for p in problems]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for problem in problems:
             click.echo(problem.line())
-        click.echo(f"{source}: " + ("conforms" if not errors else f"does not conform ({len(errors)} errors)"))
+        click.echo(
+            f"{source}: "
+            + ("conforms" if not errors else f"does not conform ({len(errors)} errors)")
+        )
     sys.exit(1 if errors else 0)
 
 
 @main.command(name="check-harvest")
 @click.argument("url")
-@click.option("--map", "maps", multiple=True, metavar="PREFIX=URL",
-              help="Fetch IRIs starting with PREFIX from URL instead (e.g. a staging server).")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="PREFIX=URL",
+    help="Fetch IRIs starting with PREFIX from URL instead (e.g. a staging server).",
+)
 @handle_errors
 def check_harvest(url: str, maps: tuple[str, ...]):
     """Walk a live catalogue like NKOD: per dataset, would NKOD keep it, and why not.
@@ -191,7 +239,9 @@ def serve(host: str, port: int, threads: int):
     settings = _settings()
     app = create_app(settings)
     refresh_catalog(app.extensions["lod"].store, settings)
-    click.echo(f"lod serving {settings.base} (LOD_HOME={settings.home_path}) on http://{host}:{port}/")
+    click.echo(
+        f"lod serving {settings.base} (LOD_HOME={settings.home_path}) on http://{host}:{port}/"
+    )
     waitress.serve(app, host=host, port=port, threads=threads, ident="lod")
 
 

@@ -22,7 +22,8 @@ def load_demo(settings) -> Iterator[str]:
         refresh_catalog(store, settings)
         for entry in manifest():
             result = ingest(
-                store, settings,
+                store,
+                settings,
                 resources.demo("data") / entry["table"],
                 entry["id"],
                 resources.demo("records") / entry["record"],

@@ -69,25 +69,42 @@ class Fetcher:
     def address(self, iri: str) -> str:
         for prefix, target in self.mapping.items():
             if iri.startswith(prefix):
-                return target + iri[len(prefix):]
+                return target + iri[len(prefix) :]
         return iri
 
     def fetch(self, iri: str) -> Fetched:
         problems: list[Problem] = []
         if not iri.startswith("https://"):
-            problems.append(Problem("NKOD requires https IRIs", where=iri,
-                                    hint="publish under https:// (LOD_BASE_URL)"))
+            problems.append(
+                Problem(
+                    "NKOD requires https IRIs",
+                    where=iri,
+                    hint="publish under https:// (LOD_BASE_URL)",
+                )
+            )
         try:
             response = self.session.get(self.address(iri), timeout=TIMEOUT)
         except requests.RequestException as exc:
-            raise BadInput(f"cannot fetch: {exc}", where=iri,
-                           hint="NKOD skips what it cannot fetch within 60 s") from None
+            raise BadInput(
+                f"cannot fetch: {exc}",
+                where=iri,
+                hint="NKOD skips what it cannot fetch within 60 s",
+            ) from None
         if response.status_code != 200:
-            raise BadInput(f"HTTP {response.status_code}", where=iri,
-                           hint="the IRI must answer 200 with the record")
+            raise BadInput(
+                f"HTTP {response.status_code}",
+                where=iri,
+                hint="the IRI must answer 200 with the record",
+            )
         if response.headers.get("Access-Control-Allow-Origin") != "*":
-            problems.append(Problem("no CORS header (Access-Control-Allow-Origin: *)", where=iri,
-                                    severity="warning", hint="NKOD reports missing CORS"))
+            problems.append(
+                Problem(
+                    "no CORS header (Access-Control-Allow-Origin: *)",
+                    where=iri,
+                    severity="warning",
+                    hint="NKOD reports missing CORS",
+                )
+            )
         document, graph = _parse(response.content, iri)
         return Fetched(iri, graph, document, problems)
 
@@ -121,8 +138,9 @@ def check_harvest(url: str, *, mapping: dict[str, str] | None = None) -> Harvest
     problems += shacl.validate(catalog.graph)
     catalogs = list(catalog.graph.subjects(RDF.type, DCAT.Catalog))
     if len(catalogs) != 1:
-        problems.append(Problem(f"expected exactly one dcat:Catalog, found {len(catalogs)}",
-                                where=url))
+        problems.append(
+            Problem(f"expected exactly one dcat:Catalog, found {len(catalogs)}", where=url)
+        )
     datasets = sorted({str(d) for c in catalogs for d in catalog.graph.objects(c, DCAT.dataset)})
     with ThreadPoolExecutor(PARALLEL) as pool:
         verdicts = list(pool.map(lambda iri: _check_dataset(fetcher, iri), datasets))
@@ -138,10 +156,14 @@ def _check_dataset(fetcher: Fetcher, iri: str) -> DatasetVerdict:
     node = URIRef(iri)
     types = set(fetched.graph.objects(node, RDF.type))
     if not types & {DCAT.Dataset, DCAT.DatasetSeries}:
-        problems.append(Problem(
-            "the document does not describe this IRI as a dcat:Dataset; NKOD looks for exactly "
-            "the listed IRI as the subject", where=iri,
-            hint="serve the record at its IRI and use that IRI as its subject (\"iri\")"))
+        problems.append(
+            Problem(
+                "the document does not describe this IRI as a dcat:Dataset; NKOD looks for exactly "
+                "the listed IRI as the subject",
+                where=iri,
+                hint='serve the record at its IRI and use that IRI as its subject ("iri")',
+            )
+        )
     if fetched.document is not None:
         problems += schema.validate(fetched.document)
     problems += shacl.validate(fetched.graph)

@@ -9,7 +9,6 @@ from rdflib.namespace import SKOS
 
 from . import resources
 
-
 LABEL_FILES = ("eu/labels.ttl", "pu/labels.ttl")
 
 

@@ -39,6 +39,17 @@ PREFIXES = {
 }
 
 __all__ = [
-    "CSVW", "DCAT", "DCATAP", "DCTERMS", "FOAF", "PU", "RDF", "RDFS", "SH", "SKOS",
-    "VCARD", "XSD", "PREFIXES",
+    "CSVW",
+    "DCAT",
+    "DCATAP",
+    "DCTERMS",
+    "FOAF",
+    "PU",
+    "RDF",
+    "RDFS",
+    "SH",
+    "SKOS",
+    "VCARD",
+    "XSD",
+    "PREFIXES",
 ]

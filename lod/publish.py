@@ -63,7 +63,9 @@ def current_version(store: Store, settings, dataset_id: str) -> str | None:
     return str(rows[0]["v"]) if rows else None
 
 
-def prepare_record(record_path: Path, dataset_id: str, settings) -> tuple[dict, rdflib.Graph, list[Problem]]:
+def prepare_record(
+    record_path: Path, dataset_id: str, settings
+) -> tuple[dict, rdflib.Graph, list[Problem]]:
     """The validated dataset document and graph; raises ValidationFailed on errors."""
     record, notes = normalize_record(load_record(record_path), source=str(record_path))
     document = dataset_document(record, dataset_id=dataset_id, settings=settings)
@@ -74,8 +76,15 @@ def prepare_record(record_path: Path, dataset_id: str, settings) -> tuple[dict, 
     return document, graph, notes + problems
 
 
-def ingest(store: Store, settings, table: Path, dataset_id: str, record_path: Path,
-           *, sheet: str | int | None = None) -> Published:
+def ingest(
+    store: Store,
+    settings,
+    table: Path,
+    dataset_id: str,
+    record_path: Path,
+    *,
+    sheet: str | int | None = None,
+) -> Published:
     check_dataset_id(dataset_id)
     table = Path(table)
     if not table.is_file():
@@ -89,26 +98,34 @@ def ingest(store: Store, settings, table: Path, dataset_id: str, record_path: Pa
     work.mkdir(parents=True)
     try:
         prepared = tabular.prepare(
-            table, work / "data.csv",
+            table,
+            work / "data.csv",
             table_url=iris.download(dataset_id, "csv"),
             about_url=iris.row_template(dataset_id),
             property_url=iris.column_template(dataset_id),
             sheet=sheet,
         )
         (work / "data.csv-metadata.json").write_text(
-            json.dumps(prepared.metadata, ensure_ascii=False, indent=2), encoding="utf-8")
+            json.dumps(prepared.metadata, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
         warnings = list(prepared.warnings)
         triples = 0
         with open(work / "data.nt", "wb") as out:
-            for line in tabular.to_ntriples(prepared.metadata, csv_path=work / "data.csv",
-                                            warnings=warnings):
+            for line in tabular.to_ntriples(
+                prepared.metadata, csv_path=work / "data.csv", warnings=warnings
+            ):
                 out.write(line.encode("utf-8"))
                 triples += 1
-        prefixes = {"row": iris.dataset(dataset_id) + "/rows/",
-                    "col": iris.dataset(dataset_id) + "/columns/",
-                    "csvw": "http://www.w3.org/ns/csvw#",
-                    "xsd": str(XSD)}
-        with open(work / "data.nt", encoding="utf-8") as lines, open(work / "data.ttl", "wb") as out:
+        prefixes = {
+            "row": iris.dataset(dataset_id) + "/rows/",
+            "col": iris.dataset(dataset_id) + "/columns/",
+            "csvw": "http://www.w3.org/ns/csvw#",
+            "xsd": str(XSD),
+        }
+        with (
+            open(work / "data.nt", encoding="utf-8") as lines,
+            open(work / "data.ttl", "wb") as out,
+        ):
             rdfio.write_ntriples(lines, out, BY_NAME["ttl"], prefixes)
         work.rename(final)
     except BaseException:
@@ -117,29 +134,39 @@ def ingest(store: Store, settings, table: Path, dataset_id: str, record_path: Pa
 
     try:
         _add_publication_facts(store, graph, settings, dataset_id, version, final)
-        store.replace_graphs({
-            iris.metadata_graph(dataset_id): GraphSource(
-                BY_NAME["nt"], data=graph.serialize(format="nt", encoding="utf-8")),
-            iris.data_graph(dataset_id): GraphSource(BY_NAME["nt"], path=final / "data.nt"),
-            iris.catalog: GraphSource(
-                BY_NAME["nt"],
-                data=catalog_mod.catalog_graph(settings).serialize(format="nt", encoding="utf-8")),
-        })
+        store.replace_graphs(
+            {
+                iris.metadata_graph(dataset_id): GraphSource(
+                    BY_NAME["nt"], data=graph.serialize(format="nt", encoding="utf-8")
+                ),
+                iris.data_graph(dataset_id): GraphSource(BY_NAME["nt"], path=final / "data.nt"),
+                iris.catalog: GraphSource(
+                    BY_NAME["nt"],
+                    data=catalog_mod.catalog_graph(settings).serialize(
+                        format="nt", encoding="utf-8"
+                    ),
+                ),
+            }
+        )
     except BaseException:
         shutil.rmtree(final, ignore_errors=True)
         raise
     _collect_old_versions(settings, dataset_id, keep=version)
-    return Published(dataset_id, iris.dataset(dataset_id), version, prepared.rows, triples,
-                     warnings, notes)
+    return Published(
+        dataset_id, iris.dataset(dataset_id), version, prepared.rows, triples, warnings, notes
+    )
 
 
-def _add_publication_facts(store, graph: rdflib.Graph, settings, dataset_id: str,
-                           version: str, folder: Path) -> None:
+def _add_publication_facts(
+    store, graph: rdflib.Graph, settings, dataset_id: str, version: str, folder: Path
+) -> None:
     """Facts known only at publication: version, dates, byte sizes, the catalogue link."""
     iris = Iris.of(settings)
     dataset = URIRef(iris.dataset(dataset_id))
-    now = Literal(dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-                  datatype=XSD.dateTime)
+    now = Literal(
+        dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        datatype=XSD.dateTime,
+    )
     issued = _previous_issued(store, settings, dataset_id) or now
     graph.add((dataset, DCAT.version, Literal(version)))
     graph.add((dataset, DCTERMS.issued, issued))
@@ -147,8 +174,13 @@ def _add_publication_facts(store, graph: rdflib.Graph, settings, dataset_id: str
     graph.add((URIRef(iris.catalog), DCAT.dataset, dataset))
     for served in SERVED:
         path = folder / f"data.{BY_NAME[served.format].suffix}"
-        graph.add((URIRef(iris.distribution(dataset_id, served.key)), DCAT.byteSize,
-                   Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
+        graph.add(
+            (
+                URIRef(iris.distribution(dataset_id, served.key)),
+                DCAT.byteSize,
+                Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger),
+            )
+        )
 
 
 def _previous_issued(store, settings, dataset_id: str):
@@ -187,6 +219,11 @@ def refresh_catalog(store: Store, settings) -> bool:
 
     if isomorphic(store.graph(iris.catalog), wanted):
         return False
-    store.replace_graphs({iris.catalog: GraphSource(
-        BY_NAME["nt"], data=wanted.serialize(format="nt", encoding="utf-8"))})
+    store.replace_graphs(
+        {
+            iris.catalog: GraphSource(
+                BY_NAME["nt"], data=wanted.serialize(format="nt", encoding="utf-8")
+            )
+        }
+    )
     return True

@@ -35,8 +35,9 @@ class LineStream(io.RawIOBase):
         return n
 
 
-def write_ntriples(lines: Iterable[str], output: IO[bytes], fmt: Format,
-                   prefixes: dict[str, str] | None = None) -> None:
+def write_ntriples(
+    lines: Iterable[str], output: IO[bytes], fmt: Format, prefixes: dict[str, str] | None = None
+) -> None:
     """Write N-Triples ``lines`` to ``output`` in ``fmt``, streaming."""
     if fmt.name == "nt":
         for line in lines:
@@ -55,6 +56,10 @@ def serialize_graph(graph: rdflib.Graph, fmt: Format) -> bytes:
         g += graph
         return g.serialize(format="turtle" if fmt.name == "ttl" else "pretty-xml", encoding="utf-8")
     if fmt.name == "jsonld":
-        return graph.serialize(format="json-ld", encoding="utf-8", auto_compact=True,
-                               context={k: v for k, v in PREFIXES.items()})
+        return graph.serialize(
+            format="json-ld",
+            encoding="utf-8",
+            auto_compact=True,
+            context={k: v for k, v in PREFIXES.items()},
+        )
     return graph.serialize(format="nt", encoding="utf-8")

@@ -22,8 +22,10 @@ def reference(*parts: str) -> Path:
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings(env={"LOD_HOME": str(tmp_path / "home"), "LOD_BASE_URL": BASE},
-                         config_file=tmp_path / "none.toml")
+    return load_settings(
+        env={"LOD_HOME": str(tmp_path / "home"), "LOD_BASE_URL": BASE},
+        config_file=tmp_path / "none.toml",
+    )
 
 
 @pytest.fixture

@@ -21,7 +21,11 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding=
 
 @pytest.fixture
 def run(tmp_path):
-    env = {"LOD_HOME": str(tmp_path / "home"), "LOD_BASE_URL": BASE, "LOD_CONFIG": str(tmp_path / "x.toml")}
+    env = {
+        "LOD_HOME": str(tmp_path / "home"),
+        "LOD_BASE_URL": BASE,
+        "LOD_CONFIG": str(tmp_path / "x.toml"),
+    }
 
     def invoke(*args):
         return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)

@@ -30,12 +30,20 @@ def free_port() -> int:
 
 @pytest.fixture
 def live(tmp_path):
-    env = {**os.environ, "LOD_HOME": str(tmp_path / "home"), "LOD_BASE_URL": BASE,
-           "LOD_CONFIG": str(tmp_path / "none.toml")}
+    env = {
+        **os.environ,
+        "LOD_HOME": str(tmp_path / "home"),
+        "LOD_BASE_URL": BASE,
+        "LOD_CONFIG": str(tmp_path / "none.toml"),
+    }
     port = free_port()
     log = open(tmp_path / "serve.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "lod", "serve", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lod", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -55,8 +63,9 @@ def live(tmp_path):
 
 
 def lod(env, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lod", *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lod", *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_ingest_while_serving_appears_without_restart(live, tmp_path):
@@ -75,8 +84,15 @@ def test_ingest_while_serving_appears_without_restart(live, tmp_path):
 
     # a refused record: exit 1, one line per problem, the catalogue byte-identical
     before = requests.get(url + "/catalog").content
-    refused = lod(env, "ingest", str(TABLE), "--id", "dalsi", "--meta",
-                  str(record_without(tmp_path, "periodicita_aktualizace")))
+    refused = lod(
+        env,
+        "ingest",
+        str(TABLE),
+        "--id",
+        "dalsi",
+        "--meta",
+        str(record_without(tmp_path, "periodicita_aktualizace")),
+    )
     assert refused.returncode == 1
     assert "periodicita_aktualizace (dct:accrualPeriodicity)" in refused.stderr
     assert requests.get(url + "/catalog").content == before
@@ -85,13 +101,17 @@ def test_ingest_while_serving_appears_without_restart(live, tmp_path):
 def test_sparql_over_http_equals_the_store(live):
     url, env = live
     assert lod(env, "ingest", str(TABLE), "--id", "rozpocet", "--meta", str(VALID)).returncode == 0
-    query = ("SELECT ?row ?value WHERE { ?row <https://data.example.cz/datasets/rozpocet/columns/"
-             "vysledek_od_pocatku_roku> ?value } ORDER BY ?row")
+    query = (
+        "SELECT ?row ?value WHERE { ?row <https://data.example.cz/datasets/rozpocet/columns/"
+        "vysledek_od_pocatku_roku> ?value } ORDER BY ?row"
+    )
     client = SPARQLWrapper(url + "/sparql")
     client.setQuery(query)
     client.setReturnFormat(JSON)
-    over_http = [{k: v["value"] for k, v in b.items()}
-                 for b in client.query().convert()["results"]["bindings"]]
+    over_http = [
+        {k: v["value"] for k, v in b.items()}
+        for b in client.query().convert()["results"]["bindings"]
+    ]
     settings = load_settings(env=env)
     store = open_store(settings)  # a reader in this process, beside the server
     direct = [{k: str(v) for k, v in row.items()} for row in store.query(query).rows()]

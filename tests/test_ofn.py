@@ -12,8 +12,11 @@ from lod.validate import schema
 
 from .conftest import reference
 
-EXAMPLES = ["example-datova-sada.jsonld", "example-datova-sada-hvd.jsonld",
-            "example-datova-sada-v-serii.jsonld"]
+EXAMPLES = [
+    "example-datova-sada.jsonld",
+    "example-datova-sada-hvd.jsonld",
+    "example-datova-sada-v-serii.jsonld",
+]
 
 
 def load(name: str) -> dict:
@@ -39,10 +42,13 @@ def test_official_examples_validate_against_their_schemas(name):
 
 def test_shared_predicates_split_by_prefix():
     doc = load("example-datova-sada.jsonld")
-    out = ofn.to_ofn(ofn.to_graph(doc), ofn.first_subject(ofn.to_graph(doc), "Datová sada"),
-                     "Datová sada")
+    out = ofn.to_ofn(
+        ofn.to_graph(doc), ofn.first_subject(ofn.to_graph(doc), "Datová sada"), "Datová sada"
+    )
     assert out["prvek_rúian"] == ["https://linked.cuzk.cz/resource/ruian/stat/1"]
-    assert out["geografické_území"] == ["http://publications.europa.eu/resource/authority/continent/EUROPE"]
+    assert out["geografické_území"] == [
+        "http://publications.europa.eu/resource/authority/continent/EUROPE"
+    ]
     assert out["koncept_euroVoc"] == ["http://eurovoc.europa.eu/4512"]
     assert out["téma"] == ["http://publications.europa.eu/resource/authority/data-theme/TRAN"]
 

@@ -15,20 +15,46 @@ pytestmark = pytest.mark.slow
 
 
 def test_wheel_ships_the_shared_folders_and_finds_them(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(tmp_path.glob("lod-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("lod/_share/shapes/nkod.ttl", "lod/_share/templates/base.html",
-                 "lod/_share/vocab/ofn/context-2024-05-28.jsonld", "lod/_share/vocab/eu/labels.ttl",
-                 "lod/_share/demo/demo.yaml", "lod/cli.py"):
+    for name in (
+        "lod/_share/shapes/nkod.ttl",
+        "lod/_share/templates/base.html",
+        "lod/_share/vocab/ofn/context-2024-05-28.jsonld",
+        "lod/_share/vocab/eu/labels.ttl",
+        "lod/_share/demo/demo.yaml",
+        "lod/cli.py",
+    ):
         assert name in names, name
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    probe = ("import lod.resources as r; print(r.shapes('nkod.ttl')); print(r.templates()); "
-             "print(r.vocab('ofn')); print(r.demo('demo.yaml'))")
+    probe = (
+        "import lod.resources as r; print(r.shapes('nkod.ttl')); print(r.templates()); "
+        "print(r.vocab('ofn')); print(r.demo('demo.yaml'))"
+    )
     env = {**os.environ, "PYTHONPATH": str(site)}
-    out = subprocess.run([sys.executable, "-c", probe], env=env, cwd=tmp_path, check=True,
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     assert all(line.startswith(str(site / "lod" / "_share")) for line in out), out
     assert all(Path(p).exists() for p in out)

@@ -9,10 +9,12 @@ from lod.errors import BadInput
 
 
 def test_yaml_and_json_records_read_the_same(tmp_path):
-    (tmp_path / "r.yaml").write_text("název:\n  cs: Obce\nčasové_pokrytí:\n  začátek: 2024-01-01\n",
-                                     encoding="utf-8")
-    (tmp_path / "r.json").write_text('{"název": {"cs": "Obce"}, "časové_pokrytí": {"začátek": "2024-01-01"}}',
-                                     encoding="utf-8")
+    (tmp_path / "r.yaml").write_text(
+        "název:\n  cs: Obce\nčasové_pokrytí:\n  začátek: 2024-01-01\n", encoding="utf-8"
+    )
+    (tmp_path / "r.json").write_text(
+        '{"název": {"cs": "Obce"}, "časové_pokrytí": {"začátek": "2024-01-01"}}', encoding="utf-8"
+    )
     assert load_record(tmp_path / "r.yaml") == load_record(tmp_path / "r.json")
 
 
@@ -31,16 +33,22 @@ def test_unknown_key_suggests_the_right_one():
 
 
 def test_shorthands_become_the_ofn_shape():
-    record, notes = normalize_record({
-        "název": "Obce",
-        "klíčové_slovo": ["obce", "kraj"],
-        "téma": "http://publications.europa.eu/resource/authority/data-theme/REGI",
-        "kontaktní_bod": {"jméno": "Odbor", "e-mail": "a@b.cz"},
-    })
+    record, notes = normalize_record(
+        {
+            "název": "Obce",
+            "klíčové_slovo": ["obce", "kraj"],
+            "téma": "http://publications.europa.eu/resource/authority/data-theme/REGI",
+            "kontaktní_bod": {"jméno": "Odbor", "e-mail": "a@b.cz"},
+        }
+    )
     assert record["název"] == {"cs": "Obce"}
     assert record["klíčové_slovo"] == {"cs": ["obce", "kraj"]}
     assert record["téma"] == ["http://publications.europa.eu/resource/authority/data-theme/REGI"]
-    assert record["kontaktní_bod"] == {"typ": "Organizace", "jméno": {"cs": "Odbor"}, "e-mail": "mailto:a@b.cz"}
+    assert record["kontaktní_bod"] == {
+        "typ": "Organizace",
+        "jméno": {"cs": "Odbor"},
+        "e-mail": "mailto:a@b.cz",
+    }
     assert notes == []
 
 

@@ -10,7 +10,9 @@ from lod.settings import SETTINGS, load_settings
 
 def test_layers(tmp_path):
     toml = tmp_path / "lod.toml"
-    toml.write_text('base_url = "https://from-file.cz"\ncatalog_title = "Katalog kraje"\n', encoding="utf-8")
+    toml.write_text(
+        'base_url = "https://from-file.cz"\ncatalog_title = "Katalog kraje"\n', encoding="utf-8"
+    )
     s = load_settings(config_file=toml, env={"LOD_BASE_URL": "https://from-env.cz/"})
     assert s.base == "https://from-env.cz"
     assert s.catalog_title == "Katalog kraje"
@@ -39,7 +41,10 @@ def test_bad_base_url(tmp_path):
 
 def test_publisher_may_be_an_ico(tmp_path):
     s = load_settings(config_file=tmp_path / "none.toml", env={"LOD_PUBLISHER": "70889546"})
-    assert s.publisher_iri == "https://rpp-opendata.egon.gov.cz/odrpp/zdroj/orgán-veřejné-moci/70889546"
+    assert (
+        s.publisher_iri
+        == "https://rpp-opendata.egon.gov.cz/odrpp/zdroj/orgán-veřejné-moci/70889546"
+    )
 
 
 def test_every_setting_is_documented_in_the_readme():

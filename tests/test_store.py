@@ -28,10 +28,14 @@ def count(store, graph=None) -> int:
 
 
 def test_replace_graphs_and_query(store):
-    store.replace_graphs({
-        "http://g/a": nt(("http://s/1", "http://p", '"one"'), ("http://s/2", "http://p", '"two"')),
-        "http://g/b": nt(("http://s/3", "http://p", '"three"')),
-    })
+    store.replace_graphs(
+        {
+            "http://g/a": nt(
+                ("http://s/1", "http://p", '"one"'), ("http://s/2", "http://p", '"two"')
+            ),
+            "http://g/b": nt(("http://s/3", "http://p", '"three"')),
+        }
+    )
     assert store.named_graphs() == ["http://g/a", "http://g/b"]
     # the default graph is the union of the named graphs
     assert count(store) == 3
@@ -44,10 +48,12 @@ def test_replace_graphs_and_query(store):
 
 
 def test_protocol_dataset_selection(store):
-    store.replace_graphs({
-        "http://g/a": nt(("http://s/1", "http://p", '"a"')),
-        "http://g/b": nt(("http://s/2", "http://p", '"b"')),
-    })
+    store.replace_graphs(
+        {
+            "http://g/a": nt(("http://s/1", "http://p", '"a"')),
+            "http://g/b": nt(("http://s/2", "http://p", '"b"')),
+        }
+    )
     result = store.query("SELECT ?o WHERE { ?s ?p ?o }", default_graphs=["http://g/b"])
     assert [str(r["o"]) for r in result.rows()] == ["b"]
     result = store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=["http://g/a"])

@@ -58,8 +58,11 @@ def test_theme_outside_the_eu_list_is_refused(tmp_path, settings):
 
 
 def test_spatial_must_be_ruian(tmp_path, settings):
-    path = record_without(tmp_path, "prvek_rúian",
-                          geografické_území=["http://publications.europa.eu/resource/authority/country/CZE"])
+    path = record_without(
+        tmp_path,
+        "prvek_rúian",
+        geografické_území=["http://publications.europa.eu/resource/authority/country/CZE"],
+    )
     with pytest.raises(ValidationFailed) as info:
         prepare_record(path, "rozpocet", settings)
     wheres = {p.where for p in info.value.problems if p.severity == "error"}
@@ -76,10 +79,18 @@ def test_czech_title_is_required(tmp_path, settings):
 
 
 def test_terms_of_use_must_be_complete(tmp_path, settings):
-    path = record_without(tmp_path, "x", podmínky_užití={
-        "osobní_údaje": "https://data.gov.cz/podmínky-užití/není-specifikováno-zda-obsahuje-osobní-údaje/"})
+    path = record_without(
+        tmp_path,
+        "x",
+        podmínky_užití={
+            "osobní_údaje": "https://data.gov.cz/podmínky-užití/není-specifikováno-zda-obsahuje-osobní-údaje/"
+        },
+    )
     with pytest.raises(ValidationFailed) as info:
         prepare_record(path, "rozpocet", settings)
     wheres = [p.where for p in info.value.problems if p.severity == "error"]
-    assert any(w.startswith("distribuce https://data.example.cz/datasets/rozpocet/distributions/csv")
-               and "podmínky_užití (pu:specifikace)" in w for w in wheres)
+    assert any(
+        w.startswith("distribuce https://data.example.cz/datasets/rozpocet/distributions/csv")
+        and "podmínky_užití (pu:specifikace)" in w
+        for w in wheres
+    )

@@ -45,7 +45,11 @@ def test_catalogue_is_valid_ofn_json_ld(client, published):
     assert schema.validate(doc, "katalog") == []
     assert sorted(doc["datová_sada"]) == [f"{BASE}/datasets/{i}" for i in published]
     graph = ofn.to_graph(doc)  # parses as JSON-LD with the local context
-    assert (URIRef(f"{BASE}/catalog"), rdflib.RDF.type, URIRef("http://www.w3.org/ns/dcat#Catalog")) in graph
+    assert (
+        URIRef(f"{BASE}/catalog"),
+        rdflib.RDF.type,
+        URIRef("http://www.w3.org/ns/dcat#Catalog"),
+    ) in graph
 
 
 def test_every_listed_dataset_dereferences_at_its_iri(client, published):
@@ -67,11 +71,14 @@ def test_default_format_is_json_ld(client, published):
         assert response.headers["Content-Type"].startswith("application/ld+json")
 
 
-@pytest.mark.parametrize("suffix,media_type,rdflib_format", [
-    ("ttl", "text/turtle", "turtle"),
-    ("rdf", "application/rdf+xml", "xml"),
-    ("nt", "application/n-triples", "nt"),
-])
+@pytest.mark.parametrize(
+    "suffix,media_type,rdflib_format",
+    [
+        ("ttl", "text/turtle", "turtle"),
+        ("rdf", "application/rdf+xml", "xml"),
+        ("nt", "application/n-triples", "nt"),
+    ],
+)
 def test_rdf_forms_agree_with_json_ld(client, published, suffix, media_type, rdflib_format):
     reference = ofn.to_graph(client.get("/datasets/rozpocet", headers=JSONLD).get_json())
     by_suffix = client.get(f"/datasets/rozpocet.{suffix}")
@@ -81,23 +88,37 @@ def test_rdf_forms_agree_with_json_ld(client, published, suffix, media_type, rdf
         assert response.headers["Content-Type"].startswith(media_type)
         graph = rdflib.Graph().parse(data=response.data, format=rdflib_format)
         # the RDF forms carry everything the JSON-LD has (and publication facts besides)
-        missing = [t for t in reference if not isinstance(t[0], rdflib.BNode)
-                   and not isinstance(t[2], rdflib.BNode) and t not in graph]
+        missing = [
+            t
+            for t in reference
+            if not isinstance(t[0], rdflib.BNode)
+            and not isinstance(t[2], rdflib.BNode)
+            and t not in graph
+        ]
         assert missing == []
-    assert isomorphic(rdflib.Graph().parse(data=by_suffix.data, format=rdflib_format),
-                      rdflib.Graph().parse(data=by_accept.data, format=rdflib_format))
+    assert isomorphic(
+        rdflib.Graph().parse(data=by_suffix.data, format=rdflib_format),
+        rdflib.Graph().parse(data=by_accept.data, format=rdflib_format),
+    )
 
 
 def test_catalogue_rdf_forms(client, published):
     for suffix, fmt in (("ttl", "turtle"), ("rdf", "xml"), ("nt", "nt")):
         response = client.get(f"/catalog.{suffix}")
         graph = rdflib.Graph().parse(data=response.data, format=fmt)
-        datasets = set(graph.objects(URIRef(f"{BASE}/catalog"), URIRef("http://www.w3.org/ns/dcat#dataset")))
+        datasets = set(
+            graph.objects(URIRef(f"{BASE}/catalog"), URIRef("http://www.w3.org/ns/dcat#dataset"))
+        )
         assert len(datasets) == 2
 
 
 def test_cors_head_options(client, published):
-    for path in ("/catalog", "/datasets/rozpocet", "/datasets/rozpocet/data.csv", "/sparql?query=ASK%7B%7D"):
+    for path in (
+        "/catalog",
+        "/datasets/rozpocet",
+        "/datasets/rozpocet/data.csv",
+        "/sparql?query=ASK%7B%7D",
+    ):
         with client.get(path) as get:
             assert get.headers["Access-Control-Allow-Origin"] == "*", path
         with client.head(path) as head:
@@ -109,12 +130,15 @@ def test_cors_head_options(client, published):
             assert "GET" in options.headers["Access-Control-Allow-Methods"]
 
 
-@pytest.mark.parametrize("name,content_type", [
-    ("data.csv", "text/csv; charset=utf-8"),
-    ("data.csv-metadata.json", "application/csvm+json"),
-    ("data.ttl", "text/turtle; charset=utf-8"),
-    ("data.nt", "application/n-triples"),
-])
+@pytest.mark.parametrize(
+    "name,content_type",
+    [
+        ("data.csv", "text/csv; charset=utf-8"),
+        ("data.csv-metadata.json", "application/csvm+json"),
+        ("data.ttl", "text/turtle; charset=utf-8"),
+        ("data.nt", "application/n-triples"),
+    ],
+)
 def test_downloads(client, published, name, content_type):
     with client.get(f"/datasets/rozpocet/{name}") as response:
         assert response.status_code == 200
@@ -185,8 +209,10 @@ def test_html_pages(client, published):
 
 
 # ---------------------------------------------------------------------------------- SPARQL
-QUERY = ("SELECT ?s ?title WHERE { ?s a <http://www.w3.org/ns/dcat#Dataset> ; "
-         "<http://purl.org/dc/terms/title> ?title } ORDER BY ?s ?title")
+QUERY = (
+    "SELECT ?s ?title WHERE { ?s a <http://www.w3.org/ns/dcat#Dataset> ; "
+    "<http://purl.org/dc/terms/title> ?title } ORDER BY ?s ?title"
+)
 
 
 def solutions(data: bytes) -> list[dict]:
@@ -200,18 +226,25 @@ def test_sparql_get_post_form_and_direct_post_agree(client, store, published):
     accept = {"Accept": "application/sparql-results+json"}
     get = client.get("/sparql", query_string={"query": QUERY}, headers=accept)
     form = client.post("/sparql", data={"query": QUERY}, headers=accept)
-    body = client.post("/sparql", data=QUERY.encode(), headers={**accept, "Content-Type": "application/sparql-query"})
+    body = client.post(
+        "/sparql",
+        data=QUERY.encode(),
+        headers={**accept, "Content-Type": "application/sparql-query"},
+    )
     for response in (get, form, body):
         assert response.status_code == 200
         assert response.headers["Content-Type"].startswith("application/sparql-results+json")
         assert solutions(response.data) == direct
 
 
-@pytest.mark.parametrize("accept,marker", [
-    ("application/sparql-results+xml", b"<sparql"),
-    ("text/csv", b"s,title"),
-    ("text/tab-separated-values", b"?s\t?title"),
-])
+@pytest.mark.parametrize(
+    "accept,marker",
+    [
+        ("application/sparql-results+xml", b"<sparql"),
+        ("text/csv", b"s,title"),
+        ("text/tab-separated-values", b"?s\t?title"),
+    ],
+)
 def test_sparql_result_formats(client, published, accept, marker):
     response = client.get("/sparql", query_string={"query": QUERY}, headers={"Accept": accept})
     assert response.status_code == 200
@@ -219,10 +252,15 @@ def test_sparql_result_formats(client, published, accept, marker):
     assert marker in response.data
 
 
-@pytest.mark.parametrize("accept,fmt", [
-    ("text/turtle", "turtle"), ("application/n-triples", "nt"),
-    ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    "accept,fmt",
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
 def test_sparql_construct_formats(client, published, accept, fmt):
     query = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t } "
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
@@ -231,11 +269,16 @@ def test_sparql_construct_formats(client, published, accept, fmt):
 
 
 def test_sparql_errors(client, published):
-    bad = client.get("/sparql", query_string={"query": "SELECT * WHERE {"},
-                     headers={"Accept": "application/sparql-results+json"})
+    bad = client.get(
+        "/sparql",
+        query_string={"query": "SELECT * WHERE {"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert bad.status_code == 400
     assert "syntax" in bad.get_json()["error"]
-    assert client.post("/sparql", data="x", headers={"Content-Type": "text/plain"}).status_code == 415
+    assert (
+        client.post("/sparql", data="x", headers={"Content-Type": "text/plain"}).status_code == 415
+    )
     two = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert two.status_code == 400
 
@@ -243,8 +286,14 @@ def test_sparql_errors(client, published):
 def test_sparql_protocol_dataset_parameters(client, published):
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     graph = f"{BASE}/datasets/rozpocet"
-    only_meta = client.get("/sparql", query_string={"query": query, "default-graph-uri": graph},
-                           headers={"Accept": "application/sparql-results+json"})
-    everything = client.get("/sparql", query_string={"query": query},
-                            headers={"Accept": "application/sparql-results+json"})
+    only_meta = client.get(
+        "/sparql",
+        query_string={"query": query, "default-graph-uri": graph},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    everything = client.get(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert 0 < int(solutions(only_meta.data)[0]["n"]) < int(solutions(everything.data)[0]["n"])

@@ -30,7 +30,10 @@ CONTEXT_2021 = (
     "https://ofn.gov.cz/rozhraní-katalogů-otevřených-dat/2021-01-11/kontexty/"
     "rozhraní-katalogů-otevřených-dat.jsonld"
 )
-LOCAL_CONTEXTS = {CONTEXT_2024: "ofn/context-2024-05-28.jsonld", CONTEXT_2021: "ofn/context-2021-01-11.jsonld"}
+LOCAL_CONTEXTS = {
+    CONTEXT_2024: "ofn/context-2024-05-28.jsonld",
+    CONTEXT_2021: "ofn/context-2021-01-11.jsonld",
+}
 
 # value kinds
 LANG = "lang"  # language map of one string per language: {"cs": "…", "en": "…"}
@@ -66,75 +69,107 @@ _SPATIAL_EU = (EU + "country/", EU + "continent/", EU + "place/", "https://sws.g
 CLASSES: dict[str, ClassMap] = {
     m.typ: m
     for m in (
-        ClassMap("Katalog", DCAT.Catalog, (
-            Key("název", DCTERMS.title, LANG),
-            Key("popis", DCTERMS.description, LANG),
-            Key("poskytovatel", DCTERMS.publisher, IRI),
-            Key("kontaktní_bod", DCAT.contactPoint, NODE, "Organizace"),
-            Key("domovská_stránka", FOAF.homepage, IRI),
-            Key("datová_sada", DCAT.dataset, IRIS),
-        )),
-        ClassMap("Datová sada", DCAT.Dataset, (
-            Key("název", DCTERMS.title, LANG),
-            Key("popis", DCTERMS.description, LANG),
-            Key("poskytovatel", DCTERMS.publisher, IRI),
-            Key("téma", DCAT.theme, IRIS, rejects=(EUROVOC,)),
-            Key("periodicita_aktualizace", DCTERMS.accrualPeriodicity, IRI),
-            Key("klíčové_slovo", DCAT.keyword, LANGS),
-            Key("prvek_rúian", DCTERMS.spatial, IRIS, accepts=(RUIAN,)),
-            Key("geografické_území", DCTERMS.spatial, IRIS, accepts=_SPATIAL_EU),
-            Key("prostorové_pokrytí", DCTERMS.spatial, IRIS, rejects=(RUIAN, *_SPATIAL_EU)),
-            Key("časové_pokrytí", DCTERMS.temporal, NODE, "Časový interval"),
-            Key("kontaktní_bod", DCAT.contactPoint, NODE, "Organizace"),
-            Key("dokumentace", FOAF.page, IRI),
-            Key("specifikace", DCTERMS.conformsTo, IRIS),
-            Key("koncept_euroVoc", DCAT.theme, IRIS, accepts=(EUROVOC,)),
-            Key("prostorové_rozlišení_v_metrech", DCAT.spatialResolutionInMeters, TEXT),
-            Key("časové_rozlišení", DCAT.temporalResolution, TEXT),
-            Key("je_součástí", DCAT.inSeries, IRI),
-            Key("právní_předpis", DCATAP.applicableLegislation, IRIS),
-            Key("kategorie_hvd", DCATAP.hvdCategory, IRIS),
-            Key("distribuce", DCAT.distribution, NODE, "Distribuce"),
-        )),
-        ClassMap("Distribuce", DCAT.Distribution, (
-            Key("název", DCTERMS.title, LANG),
-            Key("podmínky_užití", PU.specifikace, NODE, "Specifikace podmínek užití"),
-            Key("přístupové_url", DCAT.accessURL, IRI),
-            Key("soubor_ke_stažení", DCAT.downloadURL, IRI),
-            Key("formát", DCTERMS["format"], IRI),
-            Key("typ_média", DCAT.mediaType, IRI),
-            Key("schéma", DCTERMS.conformsTo, IRI),
-            Key("typ_média_komprese", DCAT.compressFormat, IRI),
-            Key("typ_média_balíčku", DCAT.packageFormat, IRI),
-            Key("přístupová_služba", DCAT.accessService, NODE, "Datová služba"),
-            Key("právní_předpis", DCATAP.applicableLegislation, IRIS),
-        )),
-        ClassMap("Datová služba", DCAT.DataService, (
-            Key("název", DCTERMS.title, LANG),
-            Key("přístupový_bod", DCAT.endpointURL, IRI),
-            Key("popis_přístupového_bodu", DCAT.endpointDescription, IRI),
-            Key("specifikace", DCTERMS.conformsTo, IRIS),
-            Key("dokumentace", FOAF.page, IRI),
-            Key("kontaktní_bod", DCAT.contactPoint, NODE, "Organizace"),
-            Key("právní_předpis", DCATAP.applicableLegislation, IRIS),
-            Key("kategorie_hvd", DCATAP.hvdCategory, IRIS),
-        )),
-        ClassMap("Specifikace podmínek užití", PU.Specifikace, (
-            Key("autorské_dílo", PU["autorské-dílo"], IRI),
-            Key("autor", PU.autor, LANG),
-            Key("databáze_jako_autorské_dílo", PU["databáze-jako-autorské-dílo"], IRI),
-            Key("autor_databáze", PU["autor-databáze"], LANG),
-            Key("databáze_chráněná_zvláštními_právy", PU["databáze-chráněná-zvláštními-právy"], IRI),
-            Key("osobní_údaje", PU["osobní-údaje"], IRI),
-        )),
-        ClassMap("Časový interval", DCTERMS.PeriodOfTime, (
-            Key("začátek", DCAT.startDate, TEXT),
-            Key("konec", DCAT.endDate, TEXT),
-        )),
-        ClassMap("Organizace", VCARD.Organization, (
-            Key("jméno", VCARD.fn, LANG),
-            Key("e-mail", VCARD.hasEmail, IRI),
-        )),
+        ClassMap(
+            "Katalog",
+            DCAT.Catalog,
+            (
+                Key("název", DCTERMS.title, LANG),
+                Key("popis", DCTERMS.description, LANG),
+                Key("poskytovatel", DCTERMS.publisher, IRI),
+                Key("kontaktní_bod", DCAT.contactPoint, NODE, "Organizace"),
+                Key("domovská_stránka", FOAF.homepage, IRI),
+                Key("datová_sada", DCAT.dataset, IRIS),
+            ),
+        ),
+        ClassMap(
+            "Datová sada",
+            DCAT.Dataset,
+            (
+                Key("název", DCTERMS.title, LANG),
+                Key("popis", DCTERMS.description, LANG),
+                Key("poskytovatel", DCTERMS.publisher, IRI),
+                Key("téma", DCAT.theme, IRIS, rejects=(EUROVOC,)),
+                Key("periodicita_aktualizace", DCTERMS.accrualPeriodicity, IRI),
+                Key("klíčové_slovo", DCAT.keyword, LANGS),
+                Key("prvek_rúian", DCTERMS.spatial, IRIS, accepts=(RUIAN,)),
+                Key("geografické_území", DCTERMS.spatial, IRIS, accepts=_SPATIAL_EU),
+                Key("prostorové_pokrytí", DCTERMS.spatial, IRIS, rejects=(RUIAN, *_SPATIAL_EU)),
+                Key("časové_pokrytí", DCTERMS.temporal, NODE, "Časový interval"),
+                Key("kontaktní_bod", DCAT.contactPoint, NODE, "Organizace"),
+                Key("dokumentace", FOAF.page, IRI),
+                Key("specifikace", DCTERMS.conformsTo, IRIS),
+                Key("koncept_euroVoc", DCAT.theme, IRIS, accepts=(EUROVOC,)),
+                Key("prostorové_rozlišení_v_metrech", DCAT.spatialResolutionInMeters, TEXT),
+                Key("časové_rozlišení", DCAT.temporalResolution, TEXT),
+                Key("je_součástí", DCAT.inSeries, IRI),
+                Key("právní_předpis", DCATAP.applicableLegislation, IRIS),
+                Key("kategorie_hvd", DCATAP.hvdCategory, IRIS),
+                Key("distribuce", DCAT.distribution, NODE, "Distribuce"),
+            ),
+        ),
+        ClassMap(
+            "Distribuce",
+            DCAT.Distribution,
+            (
+                Key("název", DCTERMS.title, LANG),
+                Key("podmínky_užití", PU.specifikace, NODE, "Specifikace podmínek užití"),
+                Key("přístupové_url", DCAT.accessURL, IRI),
+                Key("soubor_ke_stažení", DCAT.downloadURL, IRI),
+                Key("formát", DCTERMS["format"], IRI),
+                Key("typ_média", DCAT.mediaType, IRI),
+                Key("schéma", DCTERMS.conformsTo, IRI),
+                Key("typ_média_komprese", DCAT.compressFormat, IRI),
+                Key("typ_média_balíčku", DCAT.packageFormat, IRI),
+                Key("přístupová_služba", DCAT.accessService, NODE, "Datová služba"),
+                Key("právní_předpis", DCATAP.applicableLegislation, IRIS),
+            ),
+        ),
+        ClassMap(
+            "Datová služba",
+            DCAT.DataService,
+            (
+                Key("název", DCTERMS.title, LANG),
+                Key("přístupový_bod", DCAT.endpointURL, IRI),
+                Key("popis_přístupového_bodu", DCAT.endpointDescription, IRI),
+                Key("specifikace", DCTERMS.conformsTo, IRIS),
+                Key("dokumentace", FOAF.page, IRI),
+                Key("kontaktní_bod", DCAT.contactPoint, NODE, "Organizace"),
+                Key("právní_předpis", DCATAP.applicableLegislation, IRIS),
+                Key("kategorie_hvd", DCATAP.hvdCategory, IRIS),
+            ),
+        ),
+        ClassMap(
+            "Specifikace podmínek užití",
+            PU.Specifikace,
+            (
+                Key("autorské_dílo", PU["autorské-dílo"], IRI),
+                Key("autor", PU.autor, LANG),
+                Key("databáze_jako_autorské_dílo", PU["databáze-jako-autorské-dílo"], IRI),
+                Key("autor_databáze", PU["autor-databáze"], LANG),
+                Key(
+                    "databáze_chráněná_zvláštními_právy",
+                    PU["databáze-chráněná-zvláštními-právy"],
+                    IRI,
+                ),
+                Key("osobní_údaje", PU["osobní-údaje"], IRI),
+            ),
+        ),
+        ClassMap(
+            "Časový interval",
+            DCTERMS.PeriodOfTime,
+            (
+                Key("začátek", DCAT.startDate, TEXT),
+                Key("konec", DCAT.endDate, TEXT),
+            ),
+        ),
+        ClassMap(
+            "Organizace",
+            VCARD.Organization,
+            (
+                Key("jméno", VCARD.fn, LANG),
+                Key("e-mail", VCARD.hasEmail, IRI),
+            ),
+        ),
     )
 }
 
@@ -226,4 +261,3 @@ def first_subject(graph: rdflib.Graph, typ: str) -> rdflib.term.Node | None:
 def all_keys() -> dict[str, set[str]]:
     """Every OFN key per typ (for checking input records for typos)."""
     return {typ: {k.key for k in m.keys} for typ, m in CLASSES.items()}
-

@@ -70,14 +70,18 @@ def load_record(path: Path) -> dict:
             data = yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise BadInput(
-            f"invalid JSON: {exc.msg}", where=f"{path}:{exc.lineno}:{exc.colno}",
+            f"invalid JSON: {exc.msg}",
+            where=f"{path}:{exc.lineno}:{exc.colno}",
             hint="fix the JSON syntax at that line and column",
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise BadInput(f"invalid YAML: {getattr(exc, 'problem', exc)}", where=where,
-                       hint="fix the YAML syntax at that line") from None
+        raise BadInput(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            where=where,
+            hint="fix the YAML syntax at that line",
+        ) from None
     if not isinstance(data, dict):
         raise BadInput("a record must be a JSON object / YAML mapping of OFN keys", where=str(path))
     return _plain(data)
@@ -114,19 +118,25 @@ def normalize_record(record: dict, *, source: str = "record") -> tuple[dict, lis
             )
         if key == "@context":
             if value not in (ofn.CONTEXT_2024, ofn.CONTEXT_2021):
-                raise BadInput(f"unsupported @context {value!r}", where=source,
-                               hint=f"use {ofn.CONTEXT_2024} or leave @context out")
+                raise BadInput(
+                    f"unsupported @context {value!r}",
+                    where=source,
+                    hint=f"use {ofn.CONTEXT_2024} or leave @context out",
+                )
             continue
         if key == "typ":
             if value not in ("Datová sada", ["Datová sada"]):
                 raise BadInput(f"typ must be 'Datová sada', got {value!r}", where=source)
             continue
         if key in ("iri", "distribuce"):
-            notes.append(Problem(
-                f"{key} is ignored: lod mints the dataset IRI and serves its own distributions",
-                where=f"{source}: {key}", severity="warning",
-                hint=f"remove {key!r} from the record",
-            ))
+            notes.append(
+                Problem(
+                    f"{key} is ignored: lod mints the dataset IRI and serves its own distributions",
+                    where=f"{source}: {key}",
+                    severity="warning",
+                    hint=f"remove {key!r} from the record",
+                )
+            )
             continue
         if key == "podmínky_užití":
             out[key] = _terms(value, source)
@@ -142,15 +152,19 @@ def _shape(key: ofn.Key, value, source: str):
             return {"cs": value}
         if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
             return value
-        raise BadInput("expected a text or a map of language to text, e.g. {cs: …, en: …}",
-                       where=where)
+        raise BadInput(
+            "expected a text or a map of language to text, e.g. {cs: …, en: …}", where=where
+        )
     if key.kind == ofn.LANGS:
         if isinstance(value, str):
             return {"cs": [value]}
         if isinstance(value, list):
             return {"cs": [str(v) for v in value]}
         if isinstance(value, dict):
-            return {lang: [v] if isinstance(v, str) else [str(x) for x in v] for lang, v in value.items()}
+            return {
+                lang: [v] if isinstance(v, str) else [str(x) for x in v]
+                for lang, v in value.items()
+            }
         raise BadInput("expected a list of keywords or a map of language to keywords", where=where)
     if key.kind == ofn.IRIS:
         values = [value] if isinstance(value, str) else value
@@ -161,8 +175,9 @@ def _shape(key: ofn.Key, value, source: str):
         if isinstance(value, (int, float)) and key.kind == ofn.TEXT:
             return str(value)
         if not isinstance(value, str):
-            raise BadInput(f"expected a single {'IRI' if key.kind == ofn.IRI else 'value'}",
-                           where=where)
+            raise BadInput(
+                f"expected a single {'IRI' if key.kind == ofn.IRI else 'value'}", where=where
+            )
         return _iri(key, value, where) if key.kind == ofn.IRI else value
     if key.kind == ofn.NODE:
         if not isinstance(value, dict):
@@ -196,9 +211,13 @@ def _node(typ: str, value: dict, where: str) -> dict:
         key = cls.key(name)
         if key is None:
             close = difflib.get_close_matches(name, [k.key for k in cls.keys], n=1)
-            raise BadInput(f"unknown key {name!r}", where=where,
-                           hint=f"did you mean {close[0]!r}?" if close else
-                           "allowed: " + ", ".join(k.key for k in cls.keys))
+            raise BadInput(
+                f"unknown key {name!r}",
+                where=where,
+                hint=f"did you mean {close[0]!r}?"
+                if close
+                else "allowed: " + ", ".join(k.key for k in cls.keys),
+            )
         if key.key == "e-mail" and isinstance(item, str) and not item.startswith("mailto:"):
             item = "mailto:" + item
         out[name] = _shape(key, item, where)
@@ -207,8 +226,9 @@ def _node(typ: str, value: dict, where: str) -> dict:
 
 def _terms(value, source: str) -> dict:
     if not isinstance(value, dict):
-        raise BadInput("expected an object with the four terms-of-use keys",
-                       where=f"{source}: podmínky_užití")
+        raise BadInput(
+            "expected an object with the four terms-of-use keys", where=f"{source}: podmínky_užití"
+        )
     return _node("Specifikace podmínek užití", value, f"{source}: podmínky_užití")
 
 
@@ -250,19 +270,21 @@ def dataset_document(record: dict, *, dataset_id: str, settings) -> dict:
         if served.schema:
             dist["schéma"] = iris.table_schema(dataset_id)
         distributions.append(dist)
-    distributions.append({
-        "iri": iris.distribution(dataset_id, "sparql"),
-        "typ": "Distribuce",
-        "název": SPARQL_TITLE,
-        "podmínky_užití": dict(terms),
-        "přístupové_url": iris.sparql_endpoint,
-        "přístupová_služba": {
-            "iri": iris.sparql_service,
-            "typ": "Datová služba",
+    distributions.append(
+        {
+            "iri": iris.distribution(dataset_id, "sparql"),
+            "typ": "Distribuce",
             "název": SPARQL_TITLE,
-            "přístupový_bod": iris.sparql_endpoint,
-            "specifikace": [SPARQL_SPEC],
-        },
-    })
+            "podmínky_užití": dict(terms),
+            "přístupové_url": iris.sparql_endpoint,
+            "přístupová_služba": {
+                "iri": iris.sparql_service,
+                "typ": "Datová služba",
+                "název": SPARQL_TITLE,
+                "přístupový_bod": iris.sparql_endpoint,
+                "specifikace": [SPARQL_SPEC],
+            },
+        }
+    )
     doc["distribuce"] = distributions
     return doc

@@ -6,11 +6,12 @@
 - `to_ntriples`: W3C csv2rdf over a CSVW description, streamed as N-Triples lines.
 - `convert`: what `lod convert TABLE [--metadata CSVW.json] [--minimal]` needs.
 
-Modules: `sniff` (encoding, delimiter), `dialect`, `read` (streaming records), `sheets`
-(spreadsheets), `infer` (datatype guesses), `prepare` (the scan), `metadata` (normalised CSVW
-descriptions), `datatypes`/`numbers`/`dates` (value parsing), `templates` (URI templates),
-`annotations` (common properties), `csv2rdf` (the triples), `ntriples` (term syntax),
-`locate` (finding the metadata of a CSV file, as the CSVW spec says).
+Modules: `sniff` (encoding, delimiter), `dialect`, `read` (streaming records, row repairs),
+`sheets` (XLSX/ODS), `infer` (datatype guesses), `prepare` (the one-pass scan), `metadata` and
+`checks` (normalised CSVW descriptions), `datatypes`/`numbers`/`dates` (value parsing),
+`cells` (cell values and literals), `templates` (URI templates), `annotations` (common
+properties), `csv2rdf` (the triples), `ntriples` (term syntax), `locate` (finding a CSV file's
+metadata as the CSVW spec says).
 """
 
 from __future__ import annotations
@@ -39,36 +40,70 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)  # each says where (row/column) and what
 
 
-def prepare(source: Path, out_csv: Path, *, table_url: str, about_url: str | None = None,
-            property_url: str | None = None, sheet: str | int | None = None,
-            lang: str = "cs") -> Prepared:
+def prepare(
+    source: Path,
+    out_csv: Path,
+    *,
+    table_url: str,
+    about_url: str | None = None,
+    property_url: str | None = None,
+    sheet: str | int | None = None,
+    lang: str = "cs",
+) -> Prepared:
     """Read a CSV/XLSX/ODS table, write it as canonical UTF-8 CSV (comma, CRLF, no BOM, one
     header row, cells verbatim, headers trimmed) and infer its CSVW table schema in the same
     streaming pass. Rows with a wrong number of fields are repaired with a warning."""
     result = write_canonical(Path(source), Path(out_csv), sheet=sheet)
-    metadata = build_metadata(result, table_url=table_url, about_url=about_url,
-                              property_url=property_url, lang=lang, dialect=None)
+    metadata = build_metadata(
+        result,
+        table_url=table_url,
+        about_url=about_url,
+        property_url=property_url,
+        lang=lang,
+        dialect=None,
+    )
     return Prepared(metadata, result.rows, result.warnings)
 
 
-def infer_metadata(source: Path, *, table_url: str, sheet=None, lang: str = "cs",
-                   about_url: str | None = None, property_url: str | None = None,
-                   warnings: list[str] | None = None) -> dict:
+def infer_metadata(
+    source: Path,
+    *,
+    table_url: str,
+    sheet=None,
+    lang: str = "cs",
+    about_url: str | None = None,
+    property_url: str | None = None,
+    warnings: list[str] | None = None,
+) -> dict:
     """Like prepare() without writing; the dialect describes the ORIGINAL file, so this
     metadata with the original file gives the same RDF through to_ntriples()."""
     source = Path(source)
     result = scan(source, sheet=sheet)
     if warnings is not None:
         warnings.extend(result.warnings)
-    return build_metadata(result, table_url=table_url, about_url=about_url,
-                          property_url=property_url, lang=lang, dialect=result.dialect)
+    return build_metadata(
+        result,
+        table_url=table_url,
+        about_url=about_url,
+        property_url=property_url,
+        lang=lang,
+        dialect=result.dialect,
+    )
 
 
-def to_ntriples(metadata: dict, *, csv_path: Path | None = None, minimal: bool = False,
-                warnings: list[str] | None = None, base: str | None = None,
-                loader: Loader | None = None,
-                open_table: Callable[[str], Path] | None = None) -> Iterator[str]:
-    """W3C csv2rdf over the table (or table group) described by `metadata`, as N-Triples lines.
+def to_ntriples(
+    metadata: dict,
+    *,
+    csv_path: Path | None = None,
+    minimal: bool = False,
+    warnings: list[str] | None = None,
+    base: str | None = None,
+    loader: Loader | None = None,
+    open_table: Callable[[str], Path] | None = None,
+) -> Iterator[str]:
+    """W3C csv2rdf over the table (or table group) described by `metadata`, as N-Triples lines
+    ("<s> <p> <o> .\\n"); standard mode frames them with the TableGroup/Table/Row structure,
+    minimal mode gives the cell triples only.
 
     `csv_path` is the file to read for a single table (default: the table's URL as a local
     path or file:// URL). Relative URLs resolve against `base` (the metadata document's URL),
@@ -82,8 +117,17 @@ def to_ntriples(metadata: dict, *, csv_path: Path | None = None, minimal: bool =
         base = Path(csv_path).resolve().as_uri() if csv_path else Path.cwd().as_uri() + "/"
     group = load_group(metadata, base=base, loader=loader or file_loader, warnings=warnings)
     if not group.tables:
-        raise BadInput("the metadata describes no table", where="metadata",
-                       hint="give the table's \"url\" and \"tableSchema\"")
+        raise BadInput(
+            "the metadata describes no table",
+            where="metadata",
+            hint='give the table\'s "url" and "tableSchema"',
+        )
+    if csv_path is not None and is_spreadsheet(Path(csv_path)):
+        raise BadInput(
+            "to_ntriples reads CSV, not spreadsheets",
+            where=str(csv_path),
+            hint="use convert(), or prepare() to write the sheet as CSV first",
+        )
     if open_table is None:
         single = csv_path is not None and len(group.tables) == 1
 
@@ -99,25 +143,35 @@ def local_path(url: str) -> Path:
         return Path(unquote(parts.path))
     if parts.scheme in ("", None) or len(parts.scheme) == 1:  # relative or a Windows drive
         return Path(url)
-    raise BadInput(f"cannot read the table at {url}: only local files are read",
-                   where=url, hint="download the CSV and pass its path (csv_path)")
+    raise BadInput(
+        f"cannot read the table at {url}: only local files are read",
+        where=url,
+        hint="download the CSV and pass its path (csv_path)",
+    )
 
 
-def convert(table: Path, *, metadata: dict | None = None, minimal: bool = False, sheet=None,
-            warnings: list[str] | None = None, base: str | None = None) -> Iterator[str]:
+def convert(
+    table: Path,
+    *,
+    metadata: dict | None = None,
+    minimal: bool = False,
+    sheet=None,
+    warnings: list[str] | None = None,
+    base: str | None = None,
+) -> Iterator[str]:
     """csv2rdf of a table file: with no metadata, infer it (the table URL is the file's
     file:// URI); spreadsheets go through a temporary canonical CSV."""
     table = Path(table)
     warnings = warnings if warnings is not None else []
     if not table.exists():
-        raise BadInput("the file does not exist", where=str(table),
-                       hint="check the path of the table")
+        raise BadInput(
+            "the file does not exist", where=str(table), hint="check the path of the table"
+        )
     url = table.resolve().as_uri()
     if not is_spreadsheet(table):
-        if metadata is None:
-            metadata = infer_metadata(table, table_url=url, warnings=warnings)
-        return to_ntriples(metadata, csv_path=table, minimal=minimal, warnings=warnings,
-                           base=base)
+        if metadata is None:  # its repairs are reported again by to_ntriples
+            metadata = infer_metadata(table, table_url=url)
+        return to_ntriples(metadata, csv_path=table, minimal=minimal, warnings=warnings, base=base)
     return _convert_spreadsheet(table, url, metadata, minimal, sheet, warnings, base)
 
 
@@ -127,8 +181,13 @@ def _convert_spreadsheet(table, url, metadata, minimal, sheet, warnings, base):
         canonical = tmp / (table.stem + ".csv")
         prepared = prepare(table, canonical, table_url=url, sheet=sheet)
         warnings.extend(prepared.warnings)
-        triples = to_ntriples(metadata or prepared.metadata, csv_path=canonical,
-                              minimal=minimal, warnings=warnings, base=base or url)
+        triples = to_ntriples(
+            metadata or prepared.metadata,
+            csv_path=canonical,
+            minimal=minimal,
+            warnings=warnings,
+            base=base or url,
+        )
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

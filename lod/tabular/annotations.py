@@ -10,9 +10,21 @@ from urllib.parse import urljoin
 from .ntriples import CSVW, TYPE, XSD, BlankNodes, iri, literal, triple
 from .templates import expand_curie
 
-
-CSVW_TERMS = {"Cell", "Column", "Datatype", "Dialect", "Direction", "ForeignKey", "NumericFormat",
-              "Row", "Schema", "Table", "TableGroup", "TableReference", "Transformation"}
+CSVW_TERMS = {
+    "Cell",
+    "Column",
+    "Datatype",
+    "Dialect",
+    "Direction",
+    "ForeignKey",
+    "NumericFormat",
+    "Row",
+    "Schema",
+    "Table",
+    "TableGroup",
+    "TableReference",
+    "Transformation",
+}
 
 
 def _expand(term: str, base: str | None) -> str:
@@ -24,8 +36,9 @@ def _expand(term: str, base: str | None) -> str:
     return urljoin(base, term)
 
 
-def annotation_triples(subject: str, props: dict, *, base: str | None, lang: str | None,
-                       bnodes: BlankNodes) -> Iterator[str]:
+def annotation_triples(
+    subject: str, props: dict, *, base: str | None, lang: str | None, bnodes: BlankNodes
+) -> Iterator[str]:
     for key, value in props.items():
         if key == "notes":
             predicate = iri(CSVW + "note")
@@ -63,8 +76,9 @@ def _object(subject, predicate, value, base, lang, bnodes) -> Iterator[str]:
             else:
                 yield triple(subject, predicate, literal(text, lang=value.get("@language")))
             return
-        node = (iri(_expand(value["@id"], base)) if isinstance(value.get("@id"), str)
-                else bnodes.new())
+        node = (
+            iri(_expand(value["@id"], base)) if isinstance(value.get("@id"), str) else bnodes.new()
+        )
         yield triple(subject, predicate, node)
         rest = {k: v for k, v in value.items() if k != "@id"}
         yield from annotation_triples(node, rest, base=base, lang=lang, bnodes=bnodes)

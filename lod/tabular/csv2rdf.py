@@ -11,27 +11,31 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .annotations import annotation_triples
+from .cells import ColumnPlan, RowWarnings
 from .metadata import Column, Group, Table
 from .ntriples import CSVW, RDF, TYPE, XSD, BlankNodes, iri, literal, triple
-from .read import open_records, repair_row, trim_cell
+from .read import RowNotes, open_records, repair_row
 
 ROW, TABLE, GROUP = iri(CSVW + "Row"), iri(CSVW + "Table"), iri(CSVW + "TableGroup")
 P_TABLE, P_ROW, P_URL = iri(CSVW + "table"), iri(CSVW + "row"), iri(CSVW + "url")
 P_ROWNUM, P_DESCRIBES = iri(CSVW + "rownum"), iri(CSVW + "describes")
 P_TITLE, P_COMMENT = iri(CSVW + "title"), iri("http://www.w3.org/2000/01/rdf-schema#comment")
+XSD_INTEGER = "^^" + iri(XSD + "integer")
 FIRST, REST, NIL = iri(RDF + "first"), iri(RDF + "rest"), iri(RDF + "nil")
 
 Opener = Callable[[str], Path]
 
 
-def group_triples(group: Group, *, minimal: bool, open_table: Opener,
-                  warnings: list[str]) -> Iterator[str]:
+def group_triples(
+    group: Group, *, minimal: bool, open_table: Opener, warnings: list[str]
+) -> Iterator[str]:
     bnodes = BlankNodes()
     g = iri(group.id) if group.id else bnodes.new()
     if not minimal:
         yield triple(g, TYPE, GROUP)
-        yield from annotation_triples(g, group.annotations, base=group.base, lang=group.lang,
-                                      bnodes=bnodes)
+        yield from annotation_triples(
+            g, group.annotations, base=group.base, lang=group.lang, bnodes=bnodes
+        )
     for table in group.tables:
         if table.suppress:
             continue
@@ -40,109 +44,78 @@ def group_triples(group: Group, *, minimal: bool, open_table: Opener,
             yield triple(g, P_TABLE, t)
             yield triple(t, TYPE, TABLE)
             yield triple(t, P_URL, iri(table.url))
-            yield from annotation_triples(t, table.annotations, base=table.base,
-                                          lang=table.lang, bnodes=bnodes)
-        yield from table_triples(table, t, open_table(table.url), minimal=minimal,
-                                 bnodes=bnodes, warnings=warnings)
+            yield from annotation_triples(
+                t, table.annotations, base=table.base, lang=table.lang, bnodes=bnodes
+            )
+        yield from table_triples(
+            table, t, open_table(table.url), minimal=minimal, bnodes=bnodes, warnings=warnings
+        )
 
 
-class _Cell:
-    __slots__ = ("column", "value", "ok")
-
-    def __init__(self, column: Column, value, ok):
-        self.column, self.value, self.ok = column, value, ok
-
-
-def parse_cell(column: Column, raw: str, where: Callable[[], str],
-               warnings: list[str]) -> tuple[object, bool]:
-    """(value, ok): value is None, a lexical form or a list of them (ok is per value)."""
-    dt = column.datatype
-    text = dt.normalize(raw)
-    if text == "":
-        text = column.default
-    if text in column.null:
-        if column.required:
-            warnings.append(f"{where()}: required value is missing")
-        return None, True
-    if column.separator is None:
-        return _parse_value(dt, text, where, warnings)
-    if text == "":
-        return [], True
-    items = []
-    for part in text.split(column.separator):
-        if not dt.keep_space:
-            part = part.strip()
-        if part in column.null:
-            continue
-        items.append(_parse_value(dt, part, where, warnings))
-    return items, True
-
-
-def _parse_value(dt, text, where, warnings):
-    try:
-        return dt.parse(text), True
-    except ValueError as e:
-        warnings.append(f"{where()}: {text!r} {e}; written as a plain string")
-        return text, False
-
-
-def table_triples(table: Table, t: str, path: Path, *, minimal: bool, bnodes: BlankNodes,
-                  warnings: list[str]) -> Iterator[str]:
+def table_triples(
+    table: Table, t: str, path: Path, *, minimal: bool, bnodes: BlankNodes, warnings: list[str]
+) -> Iterator[str]:
     d = table.dialect
     url_prefix = table.url.split("#")[0]
+    row_warnings = RowWarnings(warnings, table.url)
+    repairs = RowNotes(table.url)
     titles: list[list[str]] = []
     comments: list[str] = []
-    columns: list[Column] | None = None
-    real: list[Column] = []
+    plans: list[ColumnPlan] = []
+    real: list[ColumnPlan] = []
+    virtual: list[ColumnPlan] = []
     row_num = 0
-    lang_of = {}
     row_titles = _row_titles(table)
+    templates = False
+    lang_of: dict[str, str | None] = {}
+    strip = {True: str.strip, "start": str.lstrip, "end": str.rstrip}.get(d.trim)
 
     for source_row, raw in open_records(path, d, where=table.url, on_comment=comments.append):
-        if comments and not minimal:
-            for c in comments:
-                yield triple(t, P_COMMENT, literal(c))
-        comments.clear()
-        cells = raw[d.skip_columns:] if d.skip_columns else raw
-        if d.trim:
-            cells = [trim_cell(c, d.trim) for c in cells]
+        if comments:
+            if not minimal:
+                for c in comments:
+                    yield triple(t, P_COMMENT, literal(c))
+            comments.clear()
+        cells = raw[d.skip_columns :] if d.skip_columns else raw
+        if strip is not None:
+            cells = [strip(c) for c in cells]
         if len(titles) < d.header_row_count:
             titles.append(cells)
             continue
         if d.skip_blank_rows and not any(cells):
             continue
-        if columns is None:
+        if not plans:
             header = _join_titles(titles) if titles else None
             columns = table.columns or table.bind(header, len(cells), warnings)
-            real = [c for c in columns if not c.virtual]
             predicates = _predicates(table, columns)
+            plans = [
+                ColumnPlan(c, p, table.url, row_warnings)
+                for c, p in zip(columns, predicates, strict=True)
+            ]
+            real = [p for p in plans if not p.column.virtual]
+            virtual = [p for p in plans if p.column.virtual]
+            templates = bool(row_titles) or any(
+                c.about or c.value or predicates[i] is None for i, c in enumerate(columns)
+            )
             lang_of = {c.name: c.lang for c in columns}
         row_num += 1
-        cells, note = repair_row(cells, len(real), d.delimiter)
-        if note:
-            warnings.append(f"{table.url}, row {source_row}: {note}")
+        if len(cells) != len(real):
+            cells, note = repair_row(cells, len(real), d.delimiter)
+            if note:
+                repairs.add(source_row, note)
 
-        def where(col, src=source_row):
-            return f"{table.url}, row {src}, column {col.number} ({col.name})"
-
-        parsed = []
-        variables = {"_row": str(row_num), "_sourceRow": str(source_row)}
-        for col, raw_value in zip(real, cells, strict=True):
-            value, ok = parse_cell(col, raw_value, lambda c=col: where(c), warnings)
-            parsed.append(_Cell(col, value, ok))
-            if isinstance(value, list):
-                variables[col.name] = [v for v, _ in value]
-            else:
-                variables[col.name] = value
-        for col in columns[len(real):]:
-            parsed.append(_Cell(col, None, True))
-
+        parsed = [plan.parse(value, source_row) for plan, value in zip(real, cells, strict=True)]
+        variables: dict = {}
+        if templates:
+            variables = {"_row": str(row_num), "_sourceRow": str(source_row)}
+            for plan, (value, _) in zip(real, parsed, strict=True):
+                variables[plan.name] = [v for v, _ in value] if isinstance(value, list) else value
         r = None
         if not minimal:
             r = bnodes.new()
             yield triple(t, P_ROW, r)
             yield triple(r, TYPE, ROW)
-            yield triple(r, P_ROWNUM, literal(str(row_num), XSD + "integer"))
+            yield triple(r, P_ROWNUM, '"' + str(row_num) + '"' + XSD_INTEGER)
             yield triple(r, P_URL, iri(f"{url_prefix}#row={source_row}"))
             for name in row_titles:
                 v = variables.get(name)
@@ -151,18 +124,18 @@ def table_triples(table: Table, t: str, path: Path, *, minimal: bool, bnodes: Bl
         default_subject = None
         about_cache: dict[str, str] = {}
         described: set[str] = set()
-        for cell in parsed:
-            col = cell.column
+        for plan, (value, ok) in _cells(real, parsed, virtual):
+            col = plan.column
             if col.suppress:
                 continue
             col_vars = None
             if col.about is not None:
-                key = col.about.text
-                s = about_cache.get(key) if not _column_dependent(col.about) else None
+                s = about_cache.get(col.about.text)
                 if s is None:
                     col_vars = _column_variables(variables, col, d.skip_columns)
                     s = iri(col.about.expand(col_vars))
-                    about_cache[key] = s
+                    if not _column_dependent(col.about):
+                        about_cache[col.about.text] = s
             else:
                 if default_subject is None:
                     default_subject = bnodes.new()
@@ -170,38 +143,37 @@ def table_triples(table: Table, t: str, path: Path, *, minimal: bool, bnodes: Bl
             if r is not None and s not in described:
                 described.add(s)
                 yield triple(r, P_DESCRIBES, s)
-            p = predicates[col.number - 1]
+            p = plan.predicate
             if p is None:
                 col_vars = col_vars or _column_variables(variables, col, d.skip_columns)
                 p = iri(col.property.expand(col_vars))
             if col.value is not None:
-                if cell.value is None and not col.virtual:
+                if value is None and not col.virtual:
                     continue
                 col_vars = col_vars or _column_variables(variables, col, d.skip_columns)
-                yield triple(s, p, iri(col.value.expand(col_vars)))
+                yield s + " " + p + " " + iri(col.value.expand(col_vars)) + " .\n"
+            elif value is None:
                 continue
-            value = cell.value
-            if value is None:
-                continue
-            if isinstance(value, list):
-                objects = [_literal(col, v, ok) for v, ok in value]
+            elif isinstance(value, list):
+                objects = [plan.literal(v, good) for v, good in value]
                 if col.ordered:
                     yield from _list(s, p, objects, bnodes)
                 else:
                     for o in objects:
-                        yield triple(s, p, o)
+                        yield s + " " + p + " " + o + " .\n"
             else:
-                yield triple(s, p, _literal(col, value, cell.ok))
+                yield s + " " + p + " " + plan.literal(value, ok) + " .\n"
+    row_warnings.close()
+    warnings.extend(repairs.lines())
     if comments and not minimal:
         for c in comments:
             yield triple(t, P_COMMENT, literal(c))
 
 
-def _literal(col: Column, value: str, ok: bool) -> str:
-    dt = col.datatype
-    if not ok or dt.lang_capable:
-        return literal(value, lang=col.lang)
-    return literal(value, dt.iri)
+def _cells(real, parsed, virtual):
+    yield from zip(real, parsed, strict=True)
+    for plan in virtual:
+        yield plan, (None, True)
 
 
 def _list(s, p, objects, bnodes) -> Iterator[str]:
@@ -244,7 +216,9 @@ def _predicates(table: Table, columns: list[Column]) -> list[str | None]:
         if col.property is None:
             out.append(iri(f"{url}#{col.name}"))
         elif col.property.variables <= _COLUMN_VARS:
-            out.append(iri(col.property.expand(_column_variables({}, col, table.dialect.skip_columns))))
+            out.append(
+                iri(col.property.expand(_column_variables({}, col, table.dialect.skip_columns)))
+            )
         else:
             out.append(None)
     return out

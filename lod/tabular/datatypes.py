@@ -11,25 +11,72 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from decimal import Decimal
 
 from . import dates, numbers
 from .ntriples import CSVW, RDF, XSD
 
-ALIASES = {"number": "double", "binary": "base64Binary", "datetime": "dateTime",
-           "any": "anyAtomicType"}
+ALIASES = {
+    "number": "double",
+    "binary": "base64Binary",
+    "datetime": "dateTime",
+    "any": "anyAtomicType",
+}
 SPECIAL_IRIS = {"xml": RDF + "XMLLiteral", "html": RDF + "HTML", "json": CSVW + "JSON"}
 BUILTIN = {
-    "anyAtomicType", "anyURI", "base64Binary", "boolean", "date", "dateTime", "dateTimeStamp",
-    "dayTimeDuration", "decimal", "double", "duration", "float", "gDay", "gMonth", "gMonthDay",
-    "gYear", "gYearMonth", "hexBinary", "language", "Name", "NCName", "NMTOKEN",
-    "normalizedString", "QName", "string", "time", "token", "yearMonthDuration", "xml", "html",
-    "json", *numbers.INTEGER_TYPES, "number", "binary", "datetime", "any",
+    "anyAtomicType",
+    "anyURI",
+    "base64Binary",
+    "boolean",
+    "date",
+    "dateTime",
+    "dateTimeStamp",
+    "dayTimeDuration",
+    "decimal",
+    "double",
+    "duration",
+    "float",
+    "gDay",
+    "gMonth",
+    "gMonthDay",
+    "gYear",
+    "gYearMonth",
+    "hexBinary",
+    "language",
+    "Name",
+    "NCName",
+    "NMTOKEN",
+    "normalizedString",
+    "QName",
+    "string",
+    "time",
+    "token",
+    "yearMonthDuration",
+    "xml",
+    "html",
+    "json",
+    *numbers.INTEGER_TYPES,
+    "number",
+    "binary",
+    "datetime",
+    "any",
 }
 # Values of these keep their whitespace; normalizedString only has it replaced by spaces.
 KEEP_SPACE = {"string", "json", "xml", "html", "anyAtomicType"}
-STRING_FAMILY = {"string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN",
-                 "QName", "anyURI", "xml", "html", "json", "anyAtomicType"}
+STRING_FAMILY = {
+    "string",
+    "normalizedString",
+    "token",
+    "language",
+    "Name",
+    "NCName",
+    "NMTOKEN",
+    "QName",
+    "anyURI",
+    "xml",
+    "html",
+    "json",
+    "anyAtomicType",
+}
 BINARY = {"base64Binary", "hexBinary"}
 DURATIONS = {"duration", "dayTimeDuration", "yearMonthDuration"}
 
@@ -42,15 +89,28 @@ _LEXICAL = {
     "token": re.compile(r"(?:\S+(?: \S+)*)?"),
     "hexBinary": re.compile(r"(?:[0-9a-fA-F]{2})*"),
     "base64Binary": re.compile(r"[A-Za-z0-9+/= ]*"),
-    "duration": re.compile(r"-?P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?"
-                           r"(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?"),
-    "dayTimeDuration": re.compile(r"-?P(?=\d|T\d)(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?"
-                                  r"(?:\d+(?:\.\d+)?S)?)?"),
+    "duration": re.compile(
+        r"-?P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?"
+        r"(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?"
+    ),
+    "dayTimeDuration": re.compile(
+        r"-?P(?=\d|T\d)(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?"
+        r"(?:\d+(?:\.\d+)?S)?)?"
+    ),
     "yearMonthDuration": re.compile(r"-?P(?=\d)(?:\d+Y)?(?:\d+M)?"),
 }
 _BOOLEAN = {"true": "true", "1": "true", "false": "false", "0": "false"}
-_CONSTRAINTS = ("minimum", "maximum", "minInclusive", "maxInclusive", "minExclusive",
-                "maxExclusive", "length", "minLength", "maxLength")
+_CONSTRAINTS = (
+    "minimum",
+    "maximum",
+    "minInclusive",
+    "maxInclusive",
+    "minExclusive",
+    "maxExclusive",
+    "length",
+    "minLength",
+    "maxLength",
+)
 
 
 class DatatypeError(ValueError):
@@ -82,6 +142,13 @@ class Datatype:
         self.fmt = desc.get("format")
         self._parse = self._compile(where)
         self._bounds = self._compile_bounds(desc, where)
+        # Lexical forms of these never need N-Triples escaping.
+        self.plain_lexical = (
+            base in numbers.NUMERIC_TYPES
+            or base in dates.LEXICAL
+            or base in ("boolean", "hexBinary", "duration", "dayTimeDuration", "yearMonthDuration")
+        )
+        self.fast = self._fast()
 
     # -- compilation ---------------------------------------------------------------------
     def _compile(self, where):
@@ -92,8 +159,9 @@ class Datatype:
             fmt = fmt if isinstance(fmt, dict) else None
             if fmt and fmt.get("pattern"):
                 try:
-                    numbers.compile_pattern(fmt["pattern"], fmt.get("decimalChar", "."),
-                                            fmt.get("groupChar") or ",")
+                    numbers.compile_pattern(
+                        fmt["pattern"], fmt.get("decimalChar", "."), fmt.get("groupChar") or ","
+                    )
                 except numbers.NumberFormatError as e:
                     self.warnings.append(f"{where}: {e}; the format is ignored")
                     fmt = {k: v for k, v in fmt.items() if k != "pattern"}
@@ -129,6 +197,7 @@ class Datatype:
             if regex is not None and not regex.search(value):
                 raise ValueError(f"does not match the format {fmt!r}")
             return value
+
         return parse
 
     def _compile_bounds(self, desc, where):
@@ -150,10 +219,24 @@ class Datatype:
             bounds.setdefault("maxInclusive", bounds.pop("maximum"))
         return bounds
 
+    def _fast(self):
+        """The quickest equivalent of `parse` for the common cases (None: keep the value)."""
+        if self._bounds:
+            return self.parse
+        if self.base in ("string", "anyAtomicType") and self.fmt is None:
+            return None
+        fmt = getattr(self, "number_format", None) or {}
+        if self.base in numbers.INTEGER_TYPES and not fmt:
+            return numbers.integer_parser(self.base)
+        if self.base == "decimal" and not fmt.get("pattern"):
+            return numbers.decimal_parser(
+                fmt.get("decimalChar", "."), fmt.get("groupChar"), self._parse
+            )
+        return self.parse
+
     # -- parsing -------------------------------------------------------------------------
     def _parse_number(self, value: str) -> str:
         number = numbers.parse_number(value, self.base, self.number_format)
-        self._last_number = number
         return numbers.canonical(number, self.base, value, bool(self.number_format))
 
     def _key(self, lexical: str):
@@ -165,7 +248,8 @@ class Datatype:
         """Whitespace handling before null/default checks (tabular data model 6.4 steps 1-2)."""
         if self.keep_space:
             return value
-        value = value.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+        if "\n" in value or "\r" in value or "\t" in value:
+            value = value.replace("\r", " ").replace("\n", " ").replace("\t", " ")
         if self.base == "normalizedString":
             return value
         return value.strip()
@@ -187,8 +271,11 @@ class Datatype:
             if "maxLength" in b and size > b["maxLength"]:
                 raise ValueError(f"is longer than {b['maxLength']}")
         if any(k in b for k in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive")):
-            key = (numbers.parse_number(lexical, self.base, None)
-                   if self.base in numbers.NUMERIC_TYPES else dates.sort_key(self.base, lexical))
+            key = (
+                numbers.parse_number(lexical, self.base, None)
+                if self.base in numbers.NUMERIC_TYPES
+                else dates.sort_key(self.base, lexical)
+            )
             if isinstance(key, float) and key != key:
                 return
             if "minInclusive" in b and key < b["minInclusive"]:
@@ -217,10 +304,3 @@ def _length(base: str, lexical: str) -> int:
         except (binascii.Error, ValueError):
             raise ValueError("is not valid base64") from None
     return len(lexical)
-
-
-def as_decimal(value) -> Decimal | None:
-    try:
-        return Decimal(value)
-    except Exception:
-        return None

@@ -18,7 +18,9 @@ LEXICAL = {
     "date": re.compile(_DATE + _TZ),
     "time": re.compile(_TIME + _TZ),
     "dateTime": re.compile(_DATE + "T" + _TIME + _TZ),
-    "dateTimeStamp": re.compile(_DATE + "T" + _TIME + r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))"),
+    "dateTimeStamp": re.compile(
+        _DATE + "T" + _TIME + r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))"
+    ),
     "gDay": re.compile(r"---(?:0[1-9]|[12]\d|3[01])" + _TZ),
     "gMonth": re.compile(r"--(?:0[1-9]|1[0-2])" + _TZ),
     "gMonthDay": re.compile(r"--(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])" + _TZ),
@@ -27,12 +29,21 @@ LEXICAL = {
 }
 
 _FIELDS = [  # longest first
-    ("yyyy", r"(?P<year>-?\d{4})"), ("MM", r"(?P<month>\d{2})"), ("M", r"(?P<month>\d{1,2})"),
-    ("dd", r"(?P<day>\d{2})"), ("d", r"(?P<day>\d{1,2})"), ("HH", r"(?P<hour>\d{2})"),
-    ("H", r"(?P<hour>\d{1,2})"), ("mm", r"(?P<minute>\d{2})"), ("ss", r"(?P<second>\d{2})"),
-    ("XXX", r"(?P<tz>Z|[+-]\d{2}:\d{2})"), ("XX", r"(?P<tz>Z|[+-]\d{4})"),
-    ("X", r"(?P<tz>Z|[+-]\d{2}(?:\d{2})?)"), ("xxx", r"(?P<tz>[+-]\d{2}:\d{2})"),
-    ("xx", r"(?P<tz>[+-]\d{4})"), ("x", r"(?P<tz>[+-]\d{2}(?:\d{2})?)"),
+    ("yyyy", r"(?P<year>-?\d{4})"),
+    ("MM", r"(?P<month>\d{2})"),
+    ("M", r"(?P<month>\d{1,2})"),
+    ("dd", r"(?P<day>\d{2})"),
+    ("d", r"(?P<day>\d{1,2})"),
+    ("HH", r"(?P<hour>\d{2})"),
+    ("H", r"(?P<hour>\d{1,2})"),
+    ("mm", r"(?P<minute>\d{2})"),
+    ("ss", r"(?P<second>\d{2})"),
+    ("XXX", r"(?P<tz>Z|[+-]\d{2}:\d{2})"),
+    ("XX", r"(?P<tz>Z|[+-]\d{4})"),
+    ("X", r"(?P<tz>Z|[+-]\d{2}(?:\d{2})?)"),
+    ("xxx", r"(?P<tz>[+-]\d{2}:\d{2})"),
+    ("xx", r"(?P<tz>[+-]\d{4})"),
+    ("x", r"(?P<tz>[+-]\d{2}(?:\d{2})?)"),
 ]
 
 
@@ -126,6 +137,6 @@ def check_lexical(base: str, value: str) -> str:
 
 
 def sort_key(base: str, lexical: str):
-    """A comparable value for minimum/maximum constraints (time zones ignored)."""
-    text = re.sub(r"(Z|[+-]\d{2}:\d{2})$", "", lexical) if base != "gYear" else lexical
-    return text
+    """A comparable value for minimum/maximum constraints (time zones ignored; years of four
+    digits, so that the lexical forms sort like the values)."""
+    return re.sub(r"(Z|[+-]\d{2}:\d{2})$", "", lexical)

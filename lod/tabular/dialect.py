@@ -12,10 +12,18 @@ from dataclasses import dataclass, field, fields
 from lod.errors import BadInput
 
 # WHATWG encoding labels (as CSVW uses them) for the Python codecs we emit.
-_LABELS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1250": "windows-1250",
-           "iso8859-2": "iso-8859-2", "cp1252": "windows-1252", "latin-1": "iso-8859-1",
-           "iso8859-1": "iso-8859-1", "utf-16": "utf-16", "utf-16-le": "utf-16le",
-           "utf-16-be": "utf-16be"}
+_LABELS = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "cp1250": "windows-1250",
+    "iso8859-2": "iso-8859-2",
+    "cp1252": "windows-1252",
+    "latin-1": "iso-8859-1",
+    "iso8859-1": "iso-8859-1",
+    "utf-16": "utf-16",
+    "utf-16-le": "utf-16le",
+    "utf-16-be": "utf-16be",
+}
 
 
 def encoding_label(name: str) -> str:
@@ -31,7 +39,8 @@ class Dialect:
     quote_char: str | None = '"'
     double_quote: bool = True
     skip_rows: int = 0
-    comment_prefix: str | None = "#"
+    # null by the WG erratum of 2016-02-03 (w3c/csvw#801); the Recommendation text says "#"
+    comment_prefix: str | None = None
     header_row_count: int = 1
     delimiter: str = ","
     skip_columns: int = 0
@@ -40,12 +49,20 @@ class Dialect:
     trim: bool | str = True  # True, False, "start" or "end"
 
     # JSON key of each field, in the spec's spelling.
-    KEYS = {"encoding": "encoding", "line_terminators": "lineTerminators",
-            "quote_char": "quoteChar", "double_quote": "doubleQuote", "skip_rows": "skipRows",
-            "comment_prefix": "commentPrefix", "header_row_count": "headerRowCount",
-            "delimiter": "delimiter", "skip_columns": "skipColumns",
-            "skip_blank_rows": "skipBlankRows", "skip_initial_space": "skipInitialSpace",
-            "trim": "trim"}
+    KEYS = {
+        "encoding": "encoding",
+        "line_terminators": "lineTerminators",
+        "quote_char": "quoteChar",
+        "double_quote": "doubleQuote",
+        "skip_rows": "skipRows",
+        "comment_prefix": "commentPrefix",
+        "header_row_count": "headerRowCount",
+        "delimiter": "delimiter",
+        "skip_columns": "skipColumns",
+        "skip_blank_rows": "skipBlankRows",
+        "skip_initial_space": "skipInitialSpace",
+        "trim": "trim",
+    }
 
     @property
     def header(self) -> bool:
@@ -61,8 +78,9 @@ class Dialect:
         return codecs.lookup(self.encoding).name
 
     @classmethod
-    def from_json(cls, data: dict | None, *, where: str = "dialect",
-                  warnings: list[str] | None = None) -> Dialect:
+    def from_json(
+        cls, data: dict | None, *, where: str = "dialect", warnings: list[str] | None = None
+    ) -> Dialect:
         """Read a CSVW dialect object; invalid values fall back to defaults with a warning."""
         d = cls()
         if not data:
@@ -93,15 +111,26 @@ class Dialect:
                 _warn(warnings, f"{where}: unknown encoding {data['encoding']!r}; using utf-8")
         if "lineTerminators" in data:
             lt = data["lineTerminators"]
-            d.line_terminators = [lt] if isinstance(lt, str) else list(lt)
+            if isinstance(lt, str) or isinstance(lt, list) and all(isinstance(x, str) for x in lt):
+                d.line_terminators = [lt] if isinstance(lt, str) else list(lt)
+            else:
+                _warn(warnings, f"{where}: lineTerminators {lt!r} is not a string; ignored")
         if "quoteChar" in data:
-            d.quote_char = data["quoteChar"] or None
+            q = data["quoteChar"]
+            if q is None or isinstance(q, str) and len(q) <= 1:
+                d.quote_char = q or None
+            else:
+                _warn(warnings, f"{where}: quoteChar {q!r} is not a character; ignored")
         if "doubleQuote" in data and (v := flag("doubleQuote")) is not None:
             d.double_quote = v
         if "skipRows" in data and (v := num("skipRows")) is not None:
             d.skip_rows = v
         if "commentPrefix" in data:
-            d.comment_prefix = data["commentPrefix"] or None
+            c = data["commentPrefix"]
+            if c is None or isinstance(c, str):
+                d.comment_prefix = c or None
+            else:
+                _warn(warnings, f"{where}: commentPrefix {c!r} is not a string; ignored")
         if "header" in data and (v := flag("header")) is not None:
             d.header_row_count = 1 if v else 0
         if "headerRowCount" in data and (v := num("headerRowCount")) is not None:
@@ -121,7 +150,7 @@ class Dialect:
         if "trim" in data:
             v = data["trim"]
             v = {"true": True, "false": False}.get(v, v) if isinstance(v, str) else v
-            if v in (True, False, "start", "end"):
+            if isinstance(v, bool) or v in ("start", "end"):
                 d.trim = v
             else:
                 _warn(warnings, f"{where}: trim {v!r} is not true, false, start or end; ignored")

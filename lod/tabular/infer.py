@@ -24,14 +24,34 @@ _CZ_DATE = re.compile(r"(\d{1,2})\.( ?)(\d{1,2})\.( ?)(\d{4})(?: (\d{1,2}):(\d{2
 _PHONE = re.compile(r"(?i)\b(telefon|tel|fax|phone|mobil|mobile|gsm)\b")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _URLISH = re.compile(r"://|@|^www\.", re.I)
-_BOOLEANS = [("true", "false"), ("True", "False"), ("TRUE", "FALSE"), ("ano", "ne"),
-             ("Ano", "Ne"), ("ANO", "NE")]
+_BOOLEANS = [
+    ("true", "false"),
+    ("True", "False"),
+    ("TRUE", "FALSE"),
+    ("ano", "ne"),
+    ("Ano", "Ne"),
+    ("ANO", "NE"),
+]
 
 
 class ColumnGuess:
-    __slots__ = ("seen", "dash", "number", "leading_zero", "too_long", "decimal_char",
-                 "group_char", "date", "date_shape", "short_day", "short_month", "short_hour",
-                 "boolean", "bool_values", "text")
+    __slots__ = (
+        "seen",
+        "dash",
+        "number",
+        "leading_zero",
+        "too_long",
+        "decimal_char",
+        "group_char",
+        "date",
+        "date_shape",
+        "short_day",
+        "short_month",
+        "short_hour",
+        "boolean",
+        "bool_values",
+        "text",
+    )
 
     def __init__(self):
         self.seen = 0
@@ -62,7 +82,8 @@ class ColumnGuess:
         if self.boolean:
             self.bool_values.add(v)
             if len(self.bool_values) > 2 or not any(
-                    self.bool_values <= set(pair) for pair in _BOOLEANS):
+                self.bool_values <= set(pair) for pair in _BOOLEANS
+            ):
                 self.boolean = False
         if not self.text and _looks_like_text(v):
             self.text = True
@@ -135,8 +156,11 @@ class ColumnGuess:
             return "string"
         if self.boolean:
             pair = next(p for p in _BOOLEANS if self.bool_values <= set(p))
-            return "boolean" if pair == ("true", "false") else {
-                "base": "boolean", "format": "|".join(pair)}
+            return (
+                "boolean"
+                if pair == ("true", "false")
+                else {"base": "boolean", "format": "|".join(pair)}
+            )
         if self.number and not self.leading_zero and not self.too_long:
             fmt = {}
             if self.decimal_char == ",":
@@ -175,8 +199,7 @@ def _date_datatype(g: ColumnGuess):
     if not has_time:
         return {"base": "date", "format": pattern}
     hour = "H" if g.short_hour else "HH"
-    return {"base": "dateTime",
-            "format": f"{pattern} {hour}:mm{':ss' if seconds else ''}"}
+    return {"base": "dateTime", "format": f"{pattern} {hour}:mm{':ss' if seconds else ''}"}
 
 
 def clean_title(title: str) -> str:

@@ -16,19 +16,26 @@ from uritemplate import URITemplate
 from .metadata import CSVW_CONTEXT
 
 DEFAULT_LOCATIONS = ("{+url}-metadata.json", "csv-metadata.json")
-_LINK = re.compile(r'<([^>]*)>\s*;([^,]*)')
+_LINK = re.compile(r"<([^>]*)>\s*;([^,]*)")
 
 Fetch = Callable[[str], "dict | None"]  # JSON at a URL, or None when there is none
 
 
 def describes(doc: dict, url: str, base: str) -> bool:
     tables = doc.get("tables") if isinstance(doc.get("tables"), list) else [doc]
-    return any(isinstance(t, dict) and isinstance(t.get("url"), str)
-               and urljoin(base, t["url"]) == url for t in tables)
+    return any(
+        isinstance(t, dict) and isinstance(t.get("url"), str) and urljoin(base, t["url"]) == url
+        for t in tables
+    )
 
 
-def locate_metadata(csv_url: str, fetch: Fetch, *, link_header: str | None = None,
-                    locations: tuple[str, ...] = DEFAULT_LOCATIONS) -> tuple[dict, str]:
+def locate_metadata(
+    csv_url: str,
+    fetch: Fetch,
+    *,
+    link_header: str | None = None,
+    locations: tuple[str, ...] = DEFAULT_LOCATIONS,
+) -> tuple[dict, str]:
     """(metadata document, its URL) for the CSV at `csv_url`."""
     if link_header:
         for target, params in _LINK.findall(link_header):

@@ -16,13 +16,25 @@ from urllib.parse import unquote, urljoin
 
 from lod.errors import BadInput
 
+from .checks import titles_ok, valid
 from .datatypes import Datatype
 from .dialect import Dialect
 from .templates import Template, encode_name
 
 CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
-INHERITED = ("aboutUrl", "datatype", "default", "lang", "null", "ordered", "propertyUrl",
-             "required", "separator", "textDirection", "valueUrl")
+INHERITED = (
+    "aboutUrl",
+    "datatype",
+    "default",
+    "lang",
+    "null",
+    "ordered",
+    "propertyUrl",
+    "required",
+    "separator",
+    "textDirection",
+    "valueUrl",
+)
 
 Loader = Callable[[str], dict]
 
@@ -66,8 +78,10 @@ class Table:
         if isinstance(described, list) and described:
             real = [c for c in described if isinstance(c, dict) and not c.get("virtual")]
             if titles is not None and len(real) != len(titles):
-                warnings.append(f"{self.url}: the metadata describes {len(real)} columns but the "
-                                f"header has {len(titles)}")
+                warnings.append(
+                    f"{self.url}: the metadata describes {len(real)} columns but the "
+                    f"header has {len(titles)}"
+                )
             specs = [c if isinstance(c, dict) else {} for c in described]
         else:
             specs = [{"titles": t} for t in (titles or [])] or [{} for _ in range(width)]
@@ -75,9 +89,14 @@ class Table:
         return self.columns
 
     def _column(self, number: int, spec: dict, warnings: list[str]) -> Column:
+        where = f"{self.url}, column {number}"
         props = dict(self.inherited)
-        props.update({k: spec[k] for k in INHERITED if k in spec})
-        titles = natural_language(spec.get("titles"), self.lang)
+        props.update(valid(spec, INHERITED, where, warnings))
+        own_keys = ("name", "virtual", "suppressOutput")
+        checked = valid(spec, own_keys, where, warnings)
+        spec = {k: v for k, v in spec.items() if k not in own_keys} | checked
+        spec["titles"] = titles_ok(spec.get("titles"), where, warnings)
+        titles = natural_language(spec.get("titles"))
         name = spec.get("name")
         if not isinstance(name, str) or not name:
             own = name_titles(spec.get("titles"), self.lang)
@@ -93,15 +112,20 @@ class Table:
         null = [null] if isinstance(null, str) else [n for n in null if isinstance(n, str)]
         lang = props.get("lang")
         return Column(
-            number=number, name=name, titles=titles, virtual=bool(spec.get("virtual")),
+            number=number,
+            name=name,
+            titles=titles,
+            virtual=bool(spec.get("virtual")),
             suppress=bool(spec.get("suppressOutput")),
             datatype=Datatype(props.get("datatype"), warnings, where),
             lang=lang if isinstance(lang, str) and lang != "und" else None,
-            null=null, default=props.get("default", "") if isinstance(props.get("default", ""),
-                                                                        str) else "",
+            null=null,
+            default=props.get("default", "") if isinstance(props.get("default", ""), str) else "",
             separator=props.get("separator") if isinstance(props.get("separator"), str) else None,
-            ordered=props.get("ordered") is True, required=props.get("required") is True,
-            about=template("aboutUrl"), property=template("propertyUrl"),
+            ordered=props.get("ordered") is True,
+            required=props.get("required") is True,
+            about=template("aboutUrl"),
+            property=template("propertyUrl"),
             value=template("valueUrl"),
             annotations={k: v for k, v in spec.items() if is_annotation(k)},
         )
@@ -120,7 +144,7 @@ def is_annotation(key: str) -> bool:
     return key == "notes" or (":" in key and not key.startswith("@"))
 
 
-def natural_language(value, lang: str | None = None) -> list[str]:
+def natural_language(value) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
@@ -161,18 +185,29 @@ def file_loader(url: str) -> dict:
         with open(path, encoding="utf-8-sig") as f:
             return json.load(f)
     except (OSError, json.JSONDecodeError) as e:
-        raise BadInput(f"cannot load {url}: {e}", where=url,
-                       hint="check that the linked schema or dialect exists and is JSON") from e
+        raise BadInput(
+            f"cannot load {url}: {e}",
+            where=url,
+            hint="check that the linked schema or dialect exists and is JSON",
+        ) from e
 
 
-def load_group(doc: dict, *, base: str | None = None, loader: Loader | None = None,
-               warnings: list[str] | None = None) -> Group:
+def load_group(
+    doc: dict,
+    *,
+    base: str | None = None,
+    loader: Loader | None = None,
+    warnings: list[str] | None = None,
+) -> Group:
     """Normalise a table or table group description; `base` is the document's own URL."""
     warnings = warnings if warnings is not None else []
     loader = loader or file_loader
     if not isinstance(doc, dict):
-        raise BadInput("CSVW metadata must be a JSON object", where="metadata",
-                       hint="describe the table as {\"url\": ..., \"tableSchema\": ...}")
+        raise BadInput(
+            "CSVW metadata must be a JSON object",
+            where="metadata",
+            hint='describe the table as {"url": ..., "tableSchema": ...}',
+        )
     base, lang = read_context(doc, base)
     if "tables" in doc:
         tables_json = doc["tables"] if isinstance(doc["tables"], list) else []
@@ -180,32 +215,46 @@ def load_group(doc: dict, *, base: str | None = None, loader: Loader | None = No
     elif "url" in doc:
         tables_json, group_json = [doc], {}
     else:
-        raise BadInput("CSVW metadata has neither \"url\" nor \"tables\"", where="metadata",
-                       hint="add \"url\": the address or path of the CSV file")
-    group_inherited = {k: group_json[k] for k in INHERITED if k in group_json}
+        raise BadInput(
+            'CSVW metadata has neither "url" nor "tables"',
+            where="metadata",
+            hint='add "url": the address or path of the CSV file',
+        )
+    group_inherited = valid(group_json, INHERITED, "table group", warnings)
     group_dialect = _linked(group_json.get("dialect"), base, loader) or {}
     tables = []
     for t in tables_json:
         if not isinstance(t, dict) or not isinstance(t.get("url"), str):
-            warnings.append("metadata: a table without a \"url\" was ignored")
+            warnings.append('metadata: a table without a "url" was ignored')
             continue
         url = urljoin(base, t["url"]) if base else t["url"]
         schema = _linked(t.get("tableSchema"), base, loader) or {}
         dialect_json = dict(group_dialect)
         dialect_json.update(_linked(t.get("dialect"), base, loader) or {})
         inherited = dict(group_inherited)
-        inherited.update({k: t[k] for k in INHERITED if k in t})
-        inherited.update({k: schema[k] for k in INHERITED if k in schema})
+        inherited.update(valid(t, INHERITED, url, warnings))
+        inherited.update(valid(schema, INHERITED, f"{url}: tableSchema", warnings))
         table_lang = lang
-        tables.append(Table(
-            url=url, id=_id(t.get("@id"), base),
-            dialect=Dialect.from_json(dialect_json, where=f"{url}: dialect", warnings=warnings),
-            schema=schema, inherited=inherited, suppress=t.get("suppressOutput") is True,
-            annotations={k: v for k, v in t.items() if is_annotation(k)},
-            lang=table_lang, base=base))
-    return Group(id=_id(group_json.get("@id"), base), tables=tables,
-                 annotations={k: v for k, v in group_json.items() if is_annotation(k)},
-                 lang=lang, base=base)
+        tables.append(
+            Table(
+                url=url,
+                id=_id(t.get("@id"), base),
+                dialect=Dialect.from_json(dialect_json, where=f"{url}: dialect", warnings=warnings),
+                schema=schema,
+                inherited=inherited,
+                suppress=t.get("suppressOutput") is True,
+                annotations={k: v for k, v in t.items() if is_annotation(k)},
+                lang=table_lang,
+                base=base,
+            )
+        )
+    return Group(
+        id=_id(group_json.get("@id"), base),
+        tables=tables,
+        annotations={k: v for k, v in group_json.items() if is_annotation(k)},
+        lang=lang,
+        base=base,
+    )
 
 
 def _id(value, base):

@@ -11,17 +11,24 @@ import re
 from decimal import Decimal, InvalidOperation
 
 INTEGER_TYPES = {
-    "integer": (None, None), "long": (-(2**63), 2**63 - 1), "int": (-(2**31), 2**31 - 1),
-    "short": (-(2**15), 2**15 - 1), "byte": (-128, 127), "nonNegativeInteger": (0, None),
-    "positiveInteger": (1, None), "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1),
-    "unsignedShort": (0, 2**16 - 1), "unsignedByte": (0, 255),
-    "nonPositiveInteger": (None, 0), "negativeInteger": (None, -1),
+    "integer": (None, None),
+    "long": (-(2**63), 2**63 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (-128, 127),
+    "nonNegativeInteger": (0, None),
+    "positiveInteger": (1, None),
+    "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 2**16 - 1),
+    "unsignedByte": (0, 255),
+    "nonPositiveInteger": (None, 0),
+    "negativeInteger": (None, -1),
 }
 FLOAT_TYPES = {"double", "float", "number"}
 NUMERIC_TYPES = set(INTEGER_TYPES) | FLOAT_TYPES | {"decimal"}
 
-_SPECIAL = {"NaN": float("nan"), "INF": float("inf"), "-INF": float("-inf"),
-            "+INF": float("inf")}
+_SPECIAL = {"NaN": float("nan"), "INF": float("inf"), "-INF": float("-inf"), "+INF": float("inf")}
 
 
 class NumberFormatError(ValueError):
@@ -72,8 +79,11 @@ def compile_pattern(pattern: str, decimal: str, group: str) -> re.Pattern:
     if not m or not m.group(2) and not m.group(3):
         raise NumberFormatError(f"invalid number pattern {pattern!r}")
     prefix, int_part, frac_part, exp_part, suffix = m.groups()
-    if re.search(r"0[#]", int_part.replace(",", "")) or frac_part and re.search(
-            r"#0", frac_part.replace(",", "")):
+    if (
+        re.search(r"0[#]", int_part.replace(",", ""))
+        or frac_part
+        and re.search(r"#0", frac_part.replace(",", ""))
+    ):
         raise NumberFormatError(f"invalid number pattern {pattern!r}")
     body = _digits_regex(int_part, frac_part, ",", exp_part)
     body = body.replace(re.escape(","), "GROUP").replace("DECIMAL", re.escape(decimal))
@@ -145,3 +155,44 @@ def canonical(number: Decimal | float, base: str, original: str, formatted: bool
     if not formatted and re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", original):
         return original
     return repr(float(number)).replace("e", "E")
+
+
+_ASCII_INT = re.compile(r"[+-]?[0-9]+")
+_PLAIN_DECIMAL = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?")
+
+
+def integer_parser(base: str):
+    """Fast parser of plain integers (no format) to their canonical form."""
+    low, high = INTEGER_TYPES[base]
+
+    def parse(value: str) -> str:
+        if not _ASCII_INT.fullmatch(value):
+            raise ValueError(f"is not a valid {base}")
+        number = int(value)
+        if low is not None and number < low or high is not None and number > high:
+            raise ValueError(f"is out of the range of xsd:{base}")
+        return str(number)
+
+    return parse
+
+
+def decimal_parser(decimal: str, group: str | None, fallback):
+    """Fast parser of decimals with decimalChar/groupChar (no pattern) to canonical form;
+    values with %, ‰ or exponents go to `fallback`."""
+
+    def parse(value: str) -> str:
+        text = value.replace(group, "") if group else value
+        if decimal != ".":
+            if "." in text:
+                raise ValueError("contains '.' but the decimal character is " + repr(decimal))
+            text = text.replace(decimal, ".")
+        m = _PLAIN_DECIMAL.fullmatch(text)
+        if not m or not (m.group(2) or m.group(3)):
+            return fallback(value)
+        sign, whole, frac = m.groups()
+        whole = whole.lstrip("0") or "0"
+        frac = (frac or "").rstrip("0")
+        text = whole + "." + frac if frac else whole
+        return "-" + text if sign == "-" and text != "0" else text
+
+    return parse

@@ -15,11 +15,9 @@ from lod.errors import BadInput
 from .dialect import Dialect
 from .infer import ColumnGuess, clean_title, column_names
 from .metadata import CSVW_CONTEXT
-from .read import open_records, repair_row
+from .read import RowNotes, open_records, repair_row
 from .sheets import is_spreadsheet, sheet_rows
 from .sniff import sniff
-
-MAX_ROWS_NAMED = 10
 
 
 @dataclass
@@ -32,38 +30,13 @@ class Scan:
     warnings: list[str] = field(default_factory=list)
 
 
-class RowNotes:
-    """Per-row warnings grouped by message, naming the first rows and counting the rest."""
-
-    def __init__(self, where: str):
-        self.where = where
-        self.rows: dict[str, list[int]] = {}
-        self.counts: dict[str, int] = {}
-
-    def add(self, row: int, message: str) -> None:
-        self.counts[message] = self.counts.get(message, 0) + 1
-        rows = self.rows.setdefault(message, [])
-        if len(rows) < MAX_ROWS_NAMED:
-            rows.append(row)
-
-    def lines(self) -> list[str]:
-        out = []
-        for message, rows in self.rows.items():
-            more = self.counts[message] - len(rows)
-            label = "row" if self.counts[message] == 1 else "rows"
-            text = f"{self.where}, {label} {', '.join(map(str, rows))}"
-            if more:
-                text += f" and {more} more"
-            out.append(f"{text}: {message}")
-        return out
-
-
 def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None = None) -> Scan:
     """Read `source` once: header, repaired rows (passed to `sink`) and column guesses."""
     source = Path(source)
     if not source.exists():
-        raise BadInput("the file does not exist", where=str(source),
-                       hint="check the path of the table")
+        raise BadInput(
+            "the file does not exist", where=str(source), hint="check the path of the table"
+        )
     dialect = None
     if is_spreadsheet(source):
         name, rows = sheet_rows(source, sheet)
@@ -72,14 +45,13 @@ def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None =
         delimiter = ","
     else:
         dialect = sniff(source).dialect
-        dialect.comment_prefix = None  # every line is data while we read
         where = source.name
         records = open_records(source, dialect, where=str(source))
         delimiter = dialect.delimiter
     notes = RowNotes(where)
     header = None
     leading_blank = 0
-    has_hash = blank = False
+    blank = False
     result = None
     for row_no, cells in records:
         if header is None:
@@ -102,8 +74,6 @@ def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None =
             blank = True
             notes.add(row_no, "empty row skipped")
             continue
-        if cells and cells[0].startswith("#"):
-            has_hash = True
         if len(cells) != width:
             cells, note = repair_row(cells, width, delimiter)
             if note:
@@ -114,18 +84,27 @@ def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None =
             guess.add(value)
         result.rows += 1
     if result is None:
-        raise BadInput("the table is empty: no header row found", where=where,
-                       hint="the first non-empty row must name the columns")
+        raise BadInput(
+            "the table is empty: no header row found",
+            where=where,
+            hint="the first non-empty row must name the columns",
+        )
     if dialect is not None:
         dialect.skip_rows = leading_blank
         dialect.skip_blank_rows = blank
-        dialect.comment_prefix = None if has_hash else "#"
     result.warnings = notes.lines()
     return result
 
 
-def build_metadata(result: Scan, *, table_url: str, about_url: str | None,
-                   property_url: str | None, lang: str, dialect: Dialect | None) -> dict:
+def build_metadata(
+    result: Scan,
+    *,
+    table_url: str,
+    about_url: str | None,
+    property_url: str | None,
+    lang: str,
+    dialect: Dialect | None,
+) -> dict:
     columns = []
     for title, name, guess in zip(result.titles, result.names, result.guesses, strict=True):
         column = {"name": name, "titles": title}
@@ -146,8 +125,9 @@ def build_metadata(result: Scan, *, table_url: str, about_url: str | None,
 
 
 class CanonicalWriter:
-    """UTF-8, comma, CRLF CSV; a first cell starting with "#" is quoted so that CSVW
-    processors (commentPrefix "#" by default) do not take the row for a comment."""
+    """UTF-8, comma, CRLF CSV; a first cell starting with "#" is quoted, so that processors
+    that still take "#" for the default commentPrefix (the CSVW Recommendation's text before
+    its erratum) do not read the row as a comment."""
 
     def __init__(self, stream):
         self.stream = stream

@@ -47,7 +47,7 @@ def iter_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
             text = decoder.decode(chunk, final=final)
         except UnicodeDecodeError as e:
             start = max(e.start, 0)
-            failure = (offset + start, chunk[start: start + 8])
+            failure = (offset + start, chunk[start : start + 8])
             text = codecs.decode(chunk[:start], codec, "ignore")
             final = True
         offset += len(chunk)
@@ -75,8 +75,12 @@ class Records:
     `on_comment`. `source_row` is the number of the record last yielded.
     """
 
-    def __init__(self, lines: Iterable[str], dialect: Dialect,
-                 on_comment: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        lines: Iterable[str],
+        dialect: Dialect,
+        on_comment: Callable[[str], None] | None = None,
+    ):
         self.dialect = dialect
         self.on_comment = on_comment
         self.source_row = 0
@@ -95,12 +99,12 @@ class Records:
                     skip -= 1
                     self.source_row += 1
                     if prefix and line.startswith(prefix) and self.on_comment:
-                        self.on_comment(line[len(prefix):].strip())
+                        self.on_comment(line[len(prefix) :].strip())
                     continue
                 if prefix and line.startswith(prefix):
                     self.source_row += 1
                     if self.on_comment:
-                        self.on_comment(line[len(prefix):].strip())
+                        self.on_comment(line[len(prefix) :].strip())
                     continue
             if q:
                 self._quotes += line.count(q)
@@ -110,8 +114,12 @@ class Records:
 
     def __iter__(self) -> Iterator[list[str]]:
         d = self.dialect
-        kwargs = {"delimiter": d.delimiter, "doublequote": d.double_quote,
-                  "skipinitialspace": d.skip_initial_space, "strict": False}
+        kwargs = {
+            "delimiter": d.delimiter,
+            "doublequote": d.double_quote,
+            "skipinitialspace": d.skip_initial_space,
+            "strict": False,
+        }
         if d.quote_char:
             kwargs["quotechar"] = d.quote_char
         else:
@@ -124,8 +132,13 @@ class Records:
             yield record
 
 
-def open_records(path: Path, dialect: Dialect, *, where: str | None = None,
-                 on_comment: Callable[[str], None] | None = None) -> Iterator[tuple[int, list[str]]]:
+def open_records(
+    path: Path,
+    dialect: Dialect,
+    *,
+    where: str | None = None,
+    on_comment: Callable[[str], None] | None = None,
+) -> Iterator[tuple[int, list[str]]]:
     """(source row number, raw cells) of every record of the file at `path`, streamed.
 
     A decoding failure becomes BadInput naming the file, row, line and byte offset.
@@ -139,9 +152,11 @@ def open_records(path: Path, dialect: Dialect, *, where: str | None = None,
         except DecodeFailure as e:
             raise decode_error(e, where, records.source_row + 1) from None
         except csv.Error as e:
-            raise BadInput(f"cannot parse the CSV: {e}",
-                           where=f"{where}, row {records.source_row + 1}",
-                           hint="check the quoting around this row") from None
+            raise BadInput(
+                f"cannot parse the CSV: {e}",
+                where=f"{where}, row {records.source_row + 1}",
+                hint="check the quoting around this row",
+            ) from None
 
 
 def decode_error(e: DecodeFailure, where: str, row: int) -> BadInput:
@@ -154,23 +169,20 @@ def decode_error(e: DecodeFailure, where: str, row: int) -> BadInput:
                 break
             except UnicodeDecodeError:
                 continue
-    hint = ("re-save the file as UTF-8, or state the file's real encoding"
-            " (CSVW metadata: \"dialect\": {\"encoding\": \"...\"})")
+    hint = (
+        "re-save the file as UTF-8, or state the file's real encoding"
+        ' (CSVW metadata: "dialect": {"encoding": "..."})'
+    )
     if guess:
-        hint = (f"the bytes read as {guess} ({text[:8]!r}); re-save the whole file as UTF-8, "
-                f"or if all of it is {guess} set \"dialect\": {{\"encoding\": \"{guess}\"}}")
-    return BadInput(f"the file is not valid {e.encoding}: undecodable byte(s) {e.bad[:4]!r}",
-                    where=f"{where}, row {row} (line {e.line}, byte offset {e.offset})", hint=hint)
-
-
-def trim_cell(value: str, trim) -> str:
-    if trim is True:
-        return value.strip()
-    if trim == "start":
-        return value.lstrip()
-    if trim == "end":
-        return value.rstrip()
-    return value
+        hint = (
+            f"the bytes read as {guess} ({text[:8]!r}); re-save the whole file as UTF-8, "
+            f'or if all of it is {guess} set "dialect": {{"encoding": "{guess}"}}'
+        )
+    return BadInput(
+        f"the file is not valid {e.encoding}: undecodable byte(s) {e.bad[:4]!r}",
+        where=f"{where}, row {row} (line {e.line}, byte offset {e.offset})",
+        hint=hint,
+    )
 
 
 def repair_row(cells: list[str], width: int, delimiter: str) -> tuple[list[str], str | None]:
@@ -192,7 +204,38 @@ def repair_row(cells: list[str], width: int, delimiter: str) -> tuple[list[str],
     elif len(cells) > width:
         extra = cells[width:]
         if any(c.strip() for c in extra):
-            note = (f"{len(cells)} fields instead of {width}; the surplus values "
-                    f"{[c for c in extra if c.strip()][:3]!r} were dropped")
+            note = (
+                f"{len(cells)} fields instead of {width}; the surplus values "
+                f"{[c for c in extra if c.strip()][:3]!r} were dropped"
+            )
         cells = cells[:width]
     return cells, note
+
+
+MAX_ROWS_NAMED = 10
+
+
+class RowNotes:
+    """Per-row warnings grouped by message, naming the first rows and counting the rest."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.rows: dict[str, list[int]] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, row: int, message: str) -> None:
+        self.counts[message] = self.counts.get(message, 0) + 1
+        rows = self.rows.setdefault(message, [])
+        if len(rows) < MAX_ROWS_NAMED:
+            rows.append(row)
+
+    def lines(self) -> list[str]:
+        out = []
+        for message, rows in self.rows.items():
+            more = self.counts[message] - len(rows)
+            label = "row" if self.counts[message] == 1 else "rows"
+            text = f"{self.where}, {label} {', '.join(map(str, rows))}"
+            if more:
+                text += f" and {more} more"
+            out.append(f"{text}: {message}")
+        return out

@@ -44,22 +44,30 @@ def sheet_rows(path: Path, sheet: str | int | None = None) -> tuple[str, Iterato
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own error types
-        raise BadInput(f"cannot read the spreadsheet: {e}", where=str(path),
-                       hint="save it again as .xlsx or .ods, or export it as CSV") from e
+        raise BadInput(
+            f"cannot read the spreadsheet: {e}",
+            where=str(path),
+            hint="save it again as .xlsx or .ods, or export it as CSV",
+        ) from e
     names = list(book.sheet_names)
     if sheet is None:
         sheet = 0
-    if isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit()
-                                  and sheet not in names):
+    if isinstance(sheet, int) or (
+        isinstance(sheet, str) and sheet.isdigit() and sheet not in names
+    ):
         index = int(sheet)
         if not 0 <= index < len(names):
-            raise BadInput(f"there is no sheet number {index} (the file has {len(names)})",
-                           where=str(path), hint=f"choose one of {names} (numbered from 0)")
+            raise BadInput(
+                f"there is no sheet number {index} (the file has {len(names)})",
+                where=str(path),
+                hint=f"choose one of {names} (numbered from 0)",
+            )
         name = names[index]
     else:
         if sheet not in names:
-            raise BadInput(f"there is no sheet named {sheet!r}", where=str(path),
-                           hint=f"choose one of {names}")
+            raise BadInput(
+                f"there is no sheet named {sheet!r}", where=str(path), hint=f"choose one of {names}"
+            )
         name = sheet
     data = book.get_sheet_by_name(name)
     return name, ([cell_text(v) for v in row] for row in data.iter_rows())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +17,7 @@ from .dialect import Dialect
 
 SAMPLE = 1 << 16
 DELIMITERS = (",", ";", "\t", "|")
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _CP1250_ONLY = set(range(0x80, 0xA0))  # C1 controls in ISO-8859-2, letters in Windows-1250
 _LATIN2_LETTERS = {0xA9, 0xAB, 0xAE, 0xB9, 0xBB, 0xBE}  # Š Ť Ž š ť ž in ISO-8859-2
 
@@ -45,14 +46,13 @@ def sniff_encoding(sample: bytes) -> tuple[str, bool]:
 
 def sniff_delimiter(text: str) -> str:
     """The candidate giving the most consistent field count (> 1) over the sample's records."""
-    lines = text.splitlines(keepends=True)
+    lines = _LINES.findall(text)
     if len(lines) > 1:
         lines = lines[:-1]  # the last line of a sample may be cut
     best, best_score = ",", (0.0, 0)
     for delim in DELIMITERS:
         try:
-            counts = [len(r) for r in csv.reader(io.StringIO("".join(lines)), delimiter=delim)
-                      if r]
+            counts = [len(r) for r in csv.reader(lines, delimiter=delim) if r]
         except csv.Error:
             continue
         if not counts:
@@ -83,6 +83,5 @@ def sniff(path: Path) -> Sniffed:
     dialect = Dialect(encoding=encoding, delimiter=sniff_delimiter(text))
     if terminators := sniff_line_terminator(text):
         dialect.line_terminators = terminators
-    notes = [f"encoding {encoding}{' with BOM' if bom else ''}",
-             f"delimiter {dialect.delimiter!r}"]
+    notes = [f"encoding {encoding}{' with BOM' if bom else ''}", f"delimiter {dialect.delimiter!r}"]
     return Sniffed(dialect, bom, notes)

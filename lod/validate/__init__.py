@@ -8,7 +8,9 @@ from ..errors import Problem
 from . import schema, shacl
 
 
-def check_document(document: dict, graph: rdflib.Graph, *, own_base: str | None = None) -> list[Problem]:
+def check_document(
+    document: dict, graph: rdflib.Graph, *, own_base: str | None = None
+) -> list[Problem]:
     """All problems of one OFN document (dataset or catalogue) and its RDF graph."""
     return shacl.validate(graph) + schema.validate(document, own_base=own_base)
 

@@ -23,8 +23,11 @@ def fetch(source: str) -> tuple[str, str]:
         except requests.RequestException as exc:
             raise BadInput(f"cannot fetch: {exc}", where=source) from None
         if response.status_code != 200:
-            raise BadInput(f"HTTP {response.status_code}", where=source,
-                           hint="the URL must answer 200 (NKOD skips other answers)")
+            raise BadInput(
+                f"HTTP {response.status_code}",
+                where=source,
+                hint="the URL must answer 200 (NKOD skips other answers)",
+            )
         ctype = response.headers.get("Content-Type", "")
         response.encoding = "utf-8"
         hint = "turtle" if "turtle" in ctype else "json" if "json" in ctype else _guess(source)
@@ -45,7 +48,9 @@ def validate_source(source: str) -> list[Problem]:
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise BadInput(f"invalid JSON: {exc.msg}", where=f"{source}:{exc.lineno}:{exc.colno}") from None
+            raise BadInput(
+                f"invalid JSON: {exc.msg}", where=f"{source}:{exc.lineno}:{exc.colno}"
+            ) from None
         if not isinstance(document, dict):
             raise BadInput("expected a JSON object (one catalogue or dataset record)", where=source)
         return validate_document(document, source)
@@ -61,9 +66,14 @@ def validate_document(document: dict, source: str) -> list[Problem]:
     problems: list[Problem] = []
     context = document.get("@context")
     if context == ofn.CONTEXT_2021:
-        problems.append(Problem(
-            "uses the 2021-01-11 context; NKOD expects DCAT-AP-CZ 2024-05-28",
-            where=f"{source}: @context", hint=f"use {ofn.CONTEXT_2024}", severity="warning"))
+        problems.append(
+            Problem(
+                "uses the 2021-01-11 context; NKOD expects DCAT-AP-CZ 2024-05-28",
+                where=f"{source}: @context",
+                hint=f"use {ofn.CONTEXT_2024}",
+                severity="warning",
+            )
+        )
     problems += schema.validate(document)
     try:
         graph = ofn.to_graph(document, base=source if source.startswith("http") else None)

@@ -18,7 +18,9 @@ SCHEMAS = {
     "datová-sada-hvd": "schema-datova-sada-hvd.json",
 }
 _REFERENCED = (
-    "schema-text.json", "schema-vice-textu.json", "schema-datova-sada.json",
+    "schema-text.json",
+    "schema-vice-textu.json",
+    "schema-datova-sada.json",
 )
 
 
@@ -47,7 +49,9 @@ def kind_of(document: dict) -> str:
     return "datová-sada"
 
 
-def validate(document: dict, kind: str | None = None, *, own_base: str | None = None) -> list[Problem]:
+def validate(
+    document: dict, kind: str | None = None, *, own_base: str | None = None
+) -> list[Problem]:
     """Check a JSON document against its OFN schema.
 
     ``own_base``: lod's own base URL when it is plain http (local development). Its IRIs are
@@ -57,28 +61,37 @@ def validate(document: dict, kind: str | None = None, *, own_base: str | None = 
     problems = []
     if own_base:
         document = _as_https(document, own_base)
-        problems.append(Problem(
-            "LOD_BASE_URL is not https: NKOD drops records whose IRIs are not https",
-            where="LOD_BASE_URL", value=own_base, severity="warning",
-            hint="publish under https://… for NKOD; http is fine for trying lod out"))
+        problems.append(
+            Problem(
+                "LOD_BASE_URL is not https: NKOD drops records whose IRIs are not https",
+                where="LOD_BASE_URL",
+                value=own_base,
+                severity="warning",
+                hint="publish under https://… for NKOD; http is fine for trying lod out",
+            )
+        )
     for error in sorted(validator(kind).iter_errors(document), key=lambda e: list(e.path)):
         error = _deepest(error)
         parts = list(error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
             parts += [k for k in error.validator_value if k not in error.instance][:1]
         instance = error.instance
-        problems.append(Problem(
-            message=_message(error),
-            where=f"{_path(parts)} (JSON schema {kind})",
-            value=instance if isinstance(instance, str) and error.validator != "required" else "",
-            hint=_hint(error),
-        ))
+        problems.append(
+            Problem(
+                message=_message(error),
+                where=f"{_path(parts)} (JSON schema {kind})",
+                value=instance
+                if isinstance(instance, str) and error.validator != "required"
+                else "",
+                hint=_hint(error),
+            )
+        )
     return problems
 
 
 def _as_https(value, base: str):
     if isinstance(value, str):
-        return "https://" + value[len("http://"):] if value.startswith(base) else value
+        return "https://" + value[len("http://") :] if value.startswith(base) else value
     if isinstance(value, list):
         return [_as_https(v, base) for v in value]
     if isinstance(value, dict):
@@ -93,8 +106,10 @@ def _deepest(error):
         for sub in error.context:
             branches.setdefault(sub.relative_schema_path[0], []).append(sub)
         # the branch with the fewest errors is the one the document meant
-        closest = min(branches.values(),
-                      key=lambda errs: (len(errs), sum(e.validator == "required" for e in errs)))
+        closest = min(
+            branches.values(),
+            key=lambda errs: (len(errs), sum(e.validator == "required" for e in errs)),
+        )
         error = max(closest, key=lambda e: len(e.absolute_path))
     return error
 

@@ -29,7 +29,7 @@ def curie(iri) -> str:
     text = str(iri)
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
+            return f"{prefix}:{text[len(ns) :]}"
     return f"<{text}>"
 
 
@@ -63,8 +63,11 @@ def _problem(data, sg, report, result) -> Problem:
     value = report.value(result, SH.value)
     severity = report.value(result, SH.resultSeverity)
     name = _text(sg, shape, SH.name, "cs") if shape is not None else ""
-    field = f"{name} ({curie(path)})" if name and path is not None else (
-        curie(path) if path is not None else "record")
+    field = (
+        f"{name} ({curie(path)})"
+        if name and path is not None
+        else (curie(path) if path is not None else "record")
+    )
     where = f"{_owner(data, focus)}{field}"
     message_en = _text(sg, shape, SH.message, "en") or str(report.value(result, SH.resultMessage))
     message_cs = _text(sg, shape, SH.message, "cs")

@@ -45,9 +45,13 @@ def catalog(suffix: str | None = None):
         return respond(fmt, json.dumps(doc, ensure_ascii=False, indent=2), link=link)
     if fmt.name == "html":
         doc = catalog_mod.catalog_document(svc.store, svc.settings)
-        datasets = sorted((_summary(svc, iri) for iri in doc.get("datová_sada", [])),
-                          key=lambda d: _collation_key(text_filter(d.get("název")) or d["iri"]))
-        return respond(fmt, render_template("catalog.html", catalog=doc, datasets=datasets), link=link)
+        datasets = sorted(
+            (_summary(svc, iri) for iri in doc.get("datová_sada", [])),
+            key=lambda d: _collation_key(text_filter(d.get("název")) or d["iri"]),
+        )
+        return respond(
+            fmt, render_template("catalog.html", catalog=doc, datasets=datasets), link=link
+        )
     graph = catalog_mod.catalog_with_datasets(svc.store, svc.settings)
     return respond(fmt, serialize_graph(graph, fmt), link=link)
 
@@ -77,7 +81,11 @@ def _distribution_rank(dist: dict) -> tuple:
 def _summary(svc, iri: str) -> dict:
     dataset_id = svc.iris.dataset_id_of(iri)
     graph = catalog_mod.dataset_graph(svc.store, svc.settings, dataset_id) if dataset_id else None
-    doc = catalog_mod.dataset_document(graph, iri) if graph is not None and len(graph) else {"iri": iri}
+    doc = (
+        catalog_mod.dataset_document(graph, iri)
+        if graph is not None and len(graph)
+        else {"iri": iri}
+    )
     doc["id"] = dataset_id
     return doc
 
@@ -108,8 +116,11 @@ def dataset(name: str):
         doc["distribuce"] = sorted(doc.get("distribuce", []), key=_distribution_rank)
         facts = _facts(graph, iri)
         schema = _table_schema(dataset_id)
-        return respond(fmt, render_template("dataset.html", dataset=doc, id=dataset_id,
-                                            facts=facts, schema=schema), link=link)
+        return respond(
+            fmt,
+            render_template("dataset.html", dataset=doc, id=dataset_id, facts=facts, schema=schema),
+            link=link,
+        )
     return respond(fmt, serialize_graph(graph, fmt), link=link)
 
 
@@ -154,9 +165,10 @@ def download(dataset_id: str, filename: str):
     path = _version_folder(dataset_id) / filename
     if not path.is_file():
         raise NotFound(f"no file {filename!r} in dataset {dataset_id!r}")
-    download_name = dataset_id + filename[len("data"):]
-    response = send_file(path, mimetype=fmt.media_type, conditional=True,
-                         download_name=download_name, max_age=60)
+    download_name = dataset_id + filename[len("data") :]
+    response = send_file(
+        path, mimetype=fmt.media_type, conditional=True, download_name=download_name, max_age=60
+    )
     response.headers["Content-Type"] = fmt.content_type
     return response
 
@@ -190,7 +202,9 @@ def data_graph(dataset_id: str, filename: str):
 def text_filter(value, lang: str = "cs") -> str:
     """The Czech (else English, else any) text of an OFN language map."""
     if isinstance(value, dict):
-        return value.get(lang) or value.get("cs") or value.get("en") or next(iter(value.values()), "")
+        return (
+            value.get(lang) or value.get("cs") or value.get("en") or next(iter(value.values()), "")
+        )
     return value or ""
 
 

@@ -47,8 +47,10 @@ def choose(candidates: tuple[Format, ...], default: Format, suffix: Format | Non
         for fmt in candidates:
             if wanted in (fmt.name, fmt.suffix, fmt.media_type):
                 return fmt
-        raise NotAcceptable(f"format {wanted!r} is not offered here",
-                            hint="use one of " + ", ".join(f.name for f in candidates))
+        raise NotAcceptable(
+            f"format {wanted!r} is not offered here",
+            hint="use one of " + ", ".join(f.name for f in candidates),
+        )
     fmt = negotiate(request.accept_mimetypes, candidates, default)
     if fmt is None:
         raise NotAcceptable(
@@ -65,8 +67,9 @@ def alternates(url: str, candidates: tuple[Format, ...]) -> str:
     )
 
 
-def respond(fmt: Format, body: bytes | str, *, vary: bool = True, link: str | None = None,
-            status: int = 200) -> Response:
+def respond(
+    fmt: Format, body: bytes | str, *, vary: bool = True, link: str | None = None, status: int = 200
+) -> Response:
     response = Response(body, status=status, content_type=fmt.content_type)
     if vary:
         response.headers["Vary"] = "Accept"

@@ -33,7 +33,8 @@ def describe(iri: str) -> rdflib.Graph:
 def inbound(iri: str, limit: int = 50) -> list[tuple]:
     store = services().store
     result = store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {limit}")
+        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {limit}"
+    )
     return [(row["s"], row["p"]) for row in result.rows()]
 
 
@@ -46,14 +47,23 @@ def resource(path: str):
         raise NotFound(f"nothing is published at {request.path}")
     graph = describe(iri)
     if not len(graph):
-        raise NotFound(f"nothing is published at {request.path}",
-                       hint="start at /catalog or query /sparql")
+        raise NotFound(
+            f"nothing is published at {request.path}", hint="start at /catalog or query /sparql"
+        )
     fmt = choose(FORMATS, BY_NAME["ttl"], suffix)
     link = alternates(iri, FORMATS)
     if fmt.name == "html":
-        return respond(fmt, render_template(
-            "resource.html", iri=iri, properties=_properties(graph, URIRef(iri)),
-            inbound=inbound(iri), title=_title(graph, URIRef(iri))), link=link)
+        return respond(
+            fmt,
+            render_template(
+                "resource.html",
+                iri=iri,
+                properties=_properties(graph, URIRef(iri)),
+                inbound=inbound(iri),
+                title=_title(graph, URIRef(iri)),
+            ),
+            link=link,
+        )
     return respond(fmt, serialize_graph(graph, fmt), link=link)
 
 
@@ -74,10 +84,12 @@ def _properties(graph, node) -> list[dict]:
     rows = []
     for predicate in sorted(set(graph.predicates(node)), key=str):
         values = sorted(graph.objects(node, predicate), key=str)
-        rows.append({
-            "predicate": predicate,
-            "objects": [_value(graph, v) for v in values],
-        })
+        rows.append(
+            {
+                "predicate": predicate,
+                "objects": [_value(graph, v) for v in values],
+            }
+        )
     return rows
 
 
@@ -86,5 +98,9 @@ def _value(graph, value) -> dict:
         return {"kind": "node", "properties": _properties(graph, value)}
     if isinstance(value, URIRef):
         return {"kind": "iri", "iri": str(value), "label": label(str(value))}
-    return {"kind": "literal", "text": str(value), "lang": value.language,
-            "datatype": str(value.datatype) if value.datatype else None}
+    return {
+        "kind": "literal",
+        "text": str(value),
+        "lang": value.language,
+        "datatype": str(value.datatype) if value.datatype else None,
+    }

@@ -44,8 +44,9 @@ def _query_from_request() -> tuple[str | None, list[str], list[str]]:
         if ctype == "application/x-www-form-urlencoded":
             params = request.form
             if "update" in params:
-                raise Forbidden("this endpoint does not accept updates",
-                                hint="publish data with `lod ingest`")
+                raise Forbidden(
+                    "this endpoint does not accept updates", hint="publish data with `lod ingest`"
+                )
         elif ctype == "application/sparql-query":
             charset = request.mimetype_params.get("charset", "utf-8").lower()
             if charset not in ("utf-8", "utf8"):
@@ -54,8 +55,11 @@ def _query_from_request() -> tuple[str | None, list[str], list[str]]:
                 body = request.get_data().decode("utf-8")
             except UnicodeDecodeError:
                 raise BadInput("the query is not valid UTF-8") from None
-            return (body, request.args.getlist("default-graph-uri"),
-                    request.args.getlist("named-graph-uri"))
+            return (
+                body,
+                request.args.getlist("default-graph-uri"),
+                request.args.getlist("named-graph-uri"),
+            )
         elif ctype == "application/sparql-update":
             raise Forbidden("this endpoint does not accept updates")
         else:
@@ -70,18 +74,28 @@ def _query_from_request() -> tuple[str | None, list[str], list[str]]:
     queries = params.getlist("query")
     if len(queries) > 1:
         raise BadInput("more than one query parameter", hint="send exactly one query")
-    return (queries[0] if queries else None, params.getlist("default-graph-uri"),
-            params.getlist("named-graph-uri"))
+    return (
+        queries[0] if queries else None,
+        params.getlist("default-graph-uri"),
+        params.getlist("named-graph-uri"),
+    )
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql():
     query, default_graphs, named_graphs = _query_from_request()
-    wants_page = not request.args.get("format") and request.accept_mimetypes.best_match(
-        ["application/sparql-results+json", "text/turtle", "text/html"]) == "text/html"
+    wants_page = (
+        not request.args.get("format")
+        and request.accept_mimetypes.best_match(
+            ["application/sparql-results+json", "text/turtle", "text/html"]
+        )
+        == "text/html"
+    )
     if query is None:
         if request.method == "POST":
-            raise BadInput("missing query", hint="send query=SELECT … (form) or the query as the body")
+            raise BadInput(
+                "missing query", hint="send query=SELECT … (form) or the query as the body"
+            )
         if wants_page:
             return respond(HTML, render_template("sparql.html", query=EXAMPLE, result=None))
         fmt = choose(GRAPH_FORMATS, BY_NAME["ttl"])
@@ -96,10 +110,14 @@ def sparql():
         )
     except QuerySyntaxError as exc:
         if wants_page:
-            return respond(HTML, render_template("sparql.html", query=query, result=None,
-                                                 error=str(exc)), status=400)
-        raise BadInput(f"query syntax error: {exc}", where="query",
-                       hint="fix the query at the position given") from None
+            return respond(
+                HTML,
+                render_template("sparql.html", query=query, result=None, error=str(exc)),
+                status=400,
+            )
+        raise BadInput(
+            f"query syntax error: {exc}", where="query", hint="fix the query at the position given"
+        ) from None
     if wants_page:
         return respond(HTML, render_template("sparql.html", query=query, result=_table(result)))
     if result.kind == "graph":
@@ -123,8 +141,16 @@ def service_description(iris) -> rdflib.Graph:
     graph.add((service, SD.endpoint, endpoint))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                 "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
         graph.add((service, SD.resultFormat, FORMATS_NS[name]))
     return graph
 
@@ -146,4 +172,3 @@ def _table(result) -> dict:
             break
         rows.append(row)
     return {"variables": result.variables, "rows": rows}
-

@@ -1,0 +1,85 @@
+"""Checks of metadata property values (https://www.w3.org/TR/tabular-metadata/#property-syntax).
+
+An invalid value is reported and treated as if the property were absent, as the spec says
+for inherited and column properties.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LANG = re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*")
+_NAME = re.compile(r"(?:[A-Za-z0-9]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_.]|%[0-9A-Fa-f]{2})*")
+
+
+def _string(v):
+    return isinstance(v, str)
+
+
+def _strings(v):
+    return isinstance(v, str) or isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+CHECKS = {
+    "aboutUrl": _string,
+    "propertyUrl": _string,
+    "valueUrl": _string,
+    "datatype": lambda v: isinstance(v, (str, dict)),
+    "default": _string,
+    "lang": lambda v: isinstance(v, str) and bool(_LANG.fullmatch(v)),
+    "null": lambda v: isinstance(v, (str, list)),
+    "ordered": lambda v: isinstance(v, bool),
+    "required": lambda v: isinstance(v, bool),
+    "separator": lambda v: v is None or isinstance(v, str),
+    "textDirection": lambda v: v in ("ltr", "rtl", "auto", "inherit"),
+    "suppressOutput": lambda v: isinstance(v, bool),
+    "virtual": lambda v: isinstance(v, bool),
+    "name": lambda v: isinstance(v, str) and bool(_NAME.fullmatch(v)),
+}
+
+
+def valid(obj: dict, keys, where: str, warnings: list[str]) -> dict:
+    """The entries of `obj` among `keys` whose values are valid; the others are reported."""
+    out = {}
+    for key in keys:
+        if key not in obj:
+            continue
+        value = obj[key]
+        check = CHECKS.get(key)
+        if check is not None and not check(value):
+            warnings.append(f"{where}: invalid {key} {value!r}; ignored")
+            continue
+        if key == "null" and isinstance(value, list):
+            good = [v for v in value if isinstance(v, str)]
+            if len(good) != len(value):
+                warnings.append(f"{where}: non-string null values ignored")
+            value = good
+        out[key] = value
+    return out
+
+
+def titles_ok(value, where: str, warnings: list[str]):
+    """Titles as given if valid (string, list of strings, or language map); else None."""
+    if value is None or _strings(value):
+        return value
+    if isinstance(value, dict):
+        out = {}
+        for lang, titles in value.items():
+            if not _LANG.fullmatch(lang):
+                warnings.append(f"{where}: titles language {lang!r} is invalid; ignored")
+                continue
+            if isinstance(titles, list):
+                kept = [t for t in titles if isinstance(t, str)]
+                if len(kept) != len(titles):
+                    warnings.append(f"{where}: non-string titles ignored")
+                titles = kept
+            elif not isinstance(titles, str):
+                warnings.append(f"{where}: titles {titles!r} is not a string; ignored")
+                continue
+            out[lang] = titles
+        return out
+    if isinstance(value, list):
+        warnings.append(f"{where}: non-string titles ignored")
+        return [t for t in value if isinstance(t, str)]
+    warnings.append(f"{where}: titles {value!r} is not a string; ignored")
+    return None
