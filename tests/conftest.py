@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from lod.settings import load_settings
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+def _find_reference() -> Path:
+    """../shared/reference beside the checkout (LOD_REFERENCE overrides)."""
+    candidates = [
+        os.environ.get("LOD_REFERENCE"),
+        Path(__file__).resolve().parents[2] / "shared" / "reference",
+        Path("/work/shared/reference"),
+    ]
+    for candidate in filter(None, candidates):
+        if Path(candidate).is_dir():
+            return Path(candidate)
+    return Path(candidates[1])
+
+
+REFERENCE = _find_reference()
 DATA = Path(__file__).resolve().parent / "data"
 BASE = "https://data.example.cz"
 

@@ -13,8 +13,10 @@ from rdflib.compare import isomorphic
 from lod.errors import BadInput
 from lod.tabular import convert, infer_metadata, prepare, to_ntriples
 
+from . import conftest
+
 DATA = Path(__file__).parent / "data" / "tabular"
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "czech-datasets"
+REFERENCE = conftest.REFERENCE / "czech-datasets"
 needs_reference = pytest.mark.skipif(
     not REFERENCE.exists(), reason=f"Czech reference datasets not found at {REFERENCE}"
 )

@@ -10,7 +10,6 @@ The suite lives in ../shared/reference/csvw-tests (see notes/conformance-suites.
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,10 +21,10 @@ from rdflib.compare import isomorphic
 from lod.tabular import to_ntriples
 from lod.tabular.locate import locate_metadata
 
+from . import conftest
+
 BASE = "http://www.w3.org/2013/csvw/tests/"
-REFERENCE = Path(
-    os.environ.get("LOD_REFERENCE", Path(__file__).resolve().parents[2] / "shared" / "reference")
-)
+REFERENCE = conftest.REFERENCE
 SUITE = REFERENCE / "csvw-tests" / "tests"
 
 # What http://www.w3.org/.well-known/csvm serves (not in the repository; tests 259, 260).
