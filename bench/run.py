@@ -4,8 +4,8 @@ Every figure is a ratio against a baseline measured in the same run on the same 
 
 * convert memory: peak RSS of `lod convert` on N rows vs on 10×N rows (target ≈ 1: streaming);
 * convert speed: `lod convert -f nt` vs a plain Python `csv.reader` pass over the same file;
-* ingest speed: `lod ingest` (convert + validate + load + checkpoint) vs pyoxigraph's own
-  `bulk_load` of the resulting N-Triples into an empty store.
+* ingest speed and memory: `lod ingest` (convert + validate + load + checkpoint) vs
+  pyoxigraph's own `bulk_load` of the resulting N-Triples into an empty store.
 """
 
 from __future__ import annotations
@@ -95,21 +95,22 @@ def main() -> None:
         )
         nt = next((tmp / "home" / "files" / "bench").iterdir()) / "data.nt"
         load = (
-            "import pyoxigraph as ox, sys, time; s=ox.Store(sys.argv[1]); t=time.perf_counter(); "
-            "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES); print(time.perf_counter()-t)"
+            "import pyoxigraph as ox, resource, sys, time; s=ox.Store(sys.argv[1]); "
+            "t=time.perf_counter(); s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES); "
+            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
         )
-        t_load = float(
-            subprocess.run(
-                [sys.executable, "-c", load, str(tmp / "ox"), str(nt)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
+        out = subprocess.run(
+            [sys.executable, "-c", load, str(tmp / "ox"), str(nt)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        t_load, m_load = float(out[0]), int(out[1])
         triples = sum(1 for _ in open(nt, "rb"))
         report["ingest_time_ratio_vs_bulk_load"] = round(t_ingest / t_load, 1)
         report["ingest_triples_per_s"] = round(triples / t_ingest)
         report["ingest_peak_rss_kb"] = m_ingest
+        report["ingest_peak_rss_ratio_vs_bulk_load"] = round(m_ingest / m_load, 2)
     print(json.dumps(report, indent=2))
 
 

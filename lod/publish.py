@@ -28,7 +28,7 @@ from .catalog.record import SERVED, dataset_document, load_record, normalize_rec
 from .errors import BadInput, NotFound, Problem, ValidationFailed
 from .formats import BY_NAME
 from .iris import Iris, check_dataset_id
-from .namespaces import DCAT, DCTERMS, XSD
+from .namespaces import DCAT, DCTERMS, RDF, RDFS, XSD
 from .store import GraphSource, Store
 
 KEEP_VERSIONS = 2  # file versions kept per dataset (the current one and the one before)
@@ -134,6 +134,7 @@ def ingest(
 
     try:
         _add_publication_facts(store, graph, settings, dataset_id, version, final)
+        _describe_columns(graph, prepared.metadata, iris, dataset_id)
         store.replace_graphs(
             {
                 iris.metadata_graph(dataset_id): GraphSource(
@@ -181,6 +182,44 @@ def _add_publication_facts(
                 Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger),
             )
         )
+
+
+_XSD_BASES = {
+    "number": "double",
+    "datetime": "dateTime",
+    "any": "anyAtomicType",
+    "json": "string",
+    "xml": "string",
+    "html": "string",
+}
+
+
+def _describe_columns(graph: rdflib.Graph, metadata: dict, iris: Iris, dataset_id: str) -> None:
+    """Each column's property IRI dereferences: its label (the header) and its datatype."""
+    dataset = URIRef(iris.dataset(dataset_id))
+    for column in metadata.get("tableSchema", {}).get("columns", []):
+        if column.get("virtual") or column.get("suppressOutput") or "name" not in column:
+            continue
+        prop = URIRef(iris.column(dataset_id, column["name"]))
+        titles = column.get("titles", column["name"])
+        title = (
+            titles
+            if isinstance(titles, str)
+            else (
+                titles[0]
+                if isinstance(titles, list)
+                else next(iter(titles.values()), column["name"])
+            )
+        )
+        if isinstance(title, list):
+            title = title[0]
+        graph.add((prop, RDF.type, RDF.Property))
+        graph.add((prop, RDFS.label, Literal(title, lang="cs")))
+        graph.add((prop, RDFS.isDefinedBy, dataset))
+        datatype = column.get("datatype", "string")
+        base = datatype.get("base", "string") if isinstance(datatype, dict) else datatype
+        if isinstance(base, str) and base.isalpha():
+            graph.add((prop, RDFS.range, XSD[_XSD_BASES.get(base, base)]))
 
 
 def _previous_issued(store, settings, dataset_id: str):

@@ -186,6 +186,15 @@ def test_rows_and_columns_dereference(client, published):
     page = client.get("/datasets/rozpocet/rows/1", headers=BROWSER)
     assert page.status_code == 200 and b"<html" in page.data
     assert client.get("/services/sparql", headers={"Accept": "text/turtle"}).status_code == 200
+    # every column used as a property dereferences to its header and datatype
+    for predicate in {p for p in graph.predicates() if "/columns/" in str(p)}:
+        response = client.get(path_of(str(predicate)), headers={"Accept": "text/turtle"})
+        assert response.status_code == 200, predicate
+        described = rdflib.Graph().parse(data=response.data, format="turtle")
+        assert described.value(predicate, rdflib.RDFS.label) is not None
+        assert described.value(predicate, rdflib.RDFS.range) is not None
+    page = client.get("/datasets/rozpocet/rows/1", headers=BROWSER).data.decode()
+    assert "Výsledek od počátku roku" in page  # the header labels the property
 
 
 def test_not_found_and_not_acceptable(client, published):

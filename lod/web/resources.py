@@ -53,21 +53,41 @@ def resource(path: str):
     fmt = choose(FORMATS, BY_NAME["ttl"], suffix)
     link = alternates(iri, FORMATS)
     if fmt.name == "html":
+        names = store_labels({str(t) for triple in graph for t in triple if isinstance(t, URIRef)})
         return respond(
             fmt,
             render_template(
                 "resource.html",
                 iri=iri,
-                properties=_properties(graph, URIRef(iri)),
+                properties=_properties(graph, URIRef(iri), names),
                 inbound=inbound(iri),
-                title=_title(graph, URIRef(iri)),
+                title=_title(graph, URIRef(iri), svc.settings.base),
             ),
             link=link,
         )
     return respond(fmt, serialize_graph(graph, fmt), link=link)
 
 
-def _title(graph, node) -> str:
+def store_labels(iris: set[str]) -> dict[str, str]:
+    """Labels the store knows for these IRIs (column headers, titles), Czech first."""
+    if not iris:
+        return {}
+    values = " ".join(f"<{i}>" for i in sorted(iris) if not any(c in _NOT_IN_IRI for c in i))
+    result = services().store.query(
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "PREFIX dct: <http://purl.org/dc/terms/> "
+        f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} "
+        "{ ?s rdfs:label ?l } UNION { ?s dct:title ?l } }"
+    )
+    labels: dict[str, str] = {}
+    for row in result.rows():
+        subject, text = str(row["s"]), row["l"]
+        if subject not in labels or getattr(text, "language", None) == "cs":
+            labels[subject] = str(text)
+    return labels
+
+
+def _title(graph, node, base: str) -> str:
     from ..namespaces import DCTERMS, RDFS, SKOS
 
     for predicate in (DCTERMS.title, SKOS.prefLabel, RDFS.label):
@@ -77,27 +97,29 @@ def _title(graph, node) -> str:
                 return str(value)
         if values:
             return str(values[0])
-    return str(node).rsplit("/", 2)[-2] + "/" + str(node).rsplit("/", 1)[-1]
+    return str(node).removeprefix(base + "/")
 
 
-def _properties(graph, node) -> list[dict]:
+def _properties(graph, node, names: dict[str, str]) -> list[dict]:
     rows = []
     for predicate in sorted(set(graph.predicates(node)), key=str):
         values = sorted(graph.objects(node, predicate), key=str)
         rows.append(
             {
                 "predicate": predicate,
-                "objects": [_value(graph, v) for v in values],
+                "label": names.get(str(predicate)) or label(str(predicate)),
+                "objects": [_value(graph, v, names) for v in values],
             }
         )
     return rows
 
 
-def _value(graph, value) -> dict:
+def _value(graph, value, names: dict[str, str]) -> dict:
     if isinstance(value, rdflib.BNode):
-        return {"kind": "node", "properties": _properties(graph, value)}
+        return {"kind": "node", "properties": _properties(graph, value, names)}
     if isinstance(value, URIRef):
-        return {"kind": "iri", "iri": str(value), "label": label(str(value))}
+        text = names.get(str(value)) or label(str(value))
+        return {"kind": "iri", "iri": str(value), "label": text}
     return {
         "kind": "literal",
         "text": str(value),
