@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from click.testing import CliRunner
+from rdflib.compare import isomorphic
 
 from lod.cli import main
 
@@ -65,7 +66,7 @@ def test_convert_writes_and_reuses_the_schema(run, tmp_path):
     assert second.exit_code == 0, second.output
     a = rdflib.Graph().parse(tmp_path / "a.nt", format="nt")
     b = rdflib.Graph().parse(tmp_path / "b.nt", format="nt")
-    assert rdflib.compare.isomorphic(a, b)
+    assert isomorphic(a, b)
 
 
 def test_convert_missing_file_is_a_usage_error(run):
@@ -103,3 +104,33 @@ def test_ingest_bad_input_is_exit_2_with_a_hint(run, tmp_path):
     result = run("ingest", TABLE, "--id", "rozpocet", "--meta", bad)
     assert result.exit_code == 2
     assert "did you mean 'název'" in result.output
+
+
+def test_readme_record_example_is_valid(tmp_path, settings):
+    """The record shown in the README publishes as shown."""
+    from lod.publish import prepare_record
+
+    example = re.search(r"```yaml\n(.*?)```", README, flags=re.S).group(1)
+    path = tmp_path / "rozpocet-2016.yaml"
+    path.write_text(example, encoding="utf-8")
+    document, _, problems = prepare_record(path, "rozpocet-2016", settings)
+    assert [p for p in problems if p.severity == "error"] == []
+    terms = document["distribuce"][0]["podmínky_užití"]
+    assert terms["autorské_dílo"] == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_readme_refusal_example_matches_the_real_output(run, tmp_path):
+    record = tmp_path / "rozpocet.yaml"
+    record.write_text(
+        "".join(
+            line
+            for line in VALID.read_text(encoding="utf-8").splitlines(True)
+            if "periodicita" not in line
+        ),
+        encoding="utf-8",
+    )
+    result = run("ingest", TABLE, "--id", "rozpocet", "--meta", record)
+    assert result.exit_code == 1
+    shown = re.search(r"```\n(refused:.*?)```", README, flags=re.S).group(1)
+    for line in result.output.splitlines()[1:]:
+        assert line in shown
