@@ -51,11 +51,6 @@ class NotAcceptable(LodError):
     exit_code = 2
 
 
-class StoreBusy(LodError):
-    status = 503
-    exit_code = 2
-
-
 @dataclass(frozen=True)
 class Problem:
     """One validation problem, located and explained."""

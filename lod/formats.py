@@ -143,18 +143,6 @@ def by_name(name: str) -> Format:
         ) from None
 
 
-def for_media_type(media_type: str, candidates: tuple[Format, ...] = FORMATS) -> Format | None:
-    """The format among ``candidates`` whose media type or alias is ``media_type``."""
-    media_type = media_type.split(";")[0].strip().lower()
-    for fmt in candidates:
-        if media_type == fmt.media_type:
-            return fmt
-    for fmt in candidates:
-        if media_type in fmt.aliases:
-            return fmt
-    return None
-
-
 def negotiate(accept, candidates: tuple[Format, ...], default: Format) -> Format | None:
     """Pick a format by a werkzeug ``MIMEAccept``; ``default`` for ``*/*`` or no header.
 

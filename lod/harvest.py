@@ -20,7 +20,7 @@ from rdflib import URIRef
 from .catalog import ofn
 from .errors import BadInput, Problem
 from .namespaces import DCAT, RDF
-from .validate import schema, shacl
+from .validate import errors, schema, shacl
 
 ACCEPT = "application/ld+json, text/turtle;q=0.9, */*;q=0.1"
 USER_AGENT = "lod-check-harvest (like nkod/0.0.1)"
@@ -51,11 +51,7 @@ class HarvestReport:
 
     @property
     def all_kept(self) -> bool:
-        return all(d.kept for d in self.datasets) and not _errors(self.catalog_problems)
-
-
-def _errors(problems: list[Problem]) -> list[Problem]:
-    return [p for p in problems if p.severity == "error"]
+        return all(d.kept for d in self.datasets) and not errors(self.catalog_problems)
 
 
 class Fetcher:
@@ -167,4 +163,4 @@ def _check_dataset(fetcher: Fetcher, iri: str) -> DatasetVerdict:
     if fetched.document is not None:
         problems += schema.validate(fetched.document)
     problems += shacl.validate(fetched.graph)
-    return DatasetVerdict(iri, not _errors(problems), problems)
+    return DatasetVerdict(iri, not errors(problems), problems)

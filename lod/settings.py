@@ -115,14 +115,6 @@ class Settings:
             return "https://rpp-opendata.egon.gov.cz/odrpp/zdroj/orgán-veřejné-moci/" + value
         return value
 
-    def replace(self, **changes: Any) -> Settings:
-        values = dict(self.values)
-        for key, value in changes.items():
-            if key not in _BY_NAME:
-                raise BadInput(f"unknown setting {key!r}", hint=_known_hint())
-            values[key] = _coerce(_BY_NAME[key], value, f"setting {key}")
-        return Settings(values)
-
 
 def _known_hint() -> str:
     return "known settings: " + ", ".join(s.name for s in SETTINGS)

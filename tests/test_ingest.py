@@ -54,7 +54,7 @@ def test_published_files_and_schema(store, settings):
 def test_metadata_graph_holds_the_record_and_publication_facts(store, settings):
     ingest(store, settings, TABLE, "rozpocet", VALID)
     graph = catalog_mod.dataset_graph(store, settings, "rozpocet")
-    doc = catalog_mod.dataset_document(graph, f"{settings.base}/datasets/rozpocet")
+    doc = catalog_mod.dataset_json(graph, f"{settings.base}/datasets/rozpocet")
     assert doc["název"]["cs"] == "Rozpočet obce 2016"
     assert len(doc["distribuce"]) == 4
     assert catalog_mod.dataset_iris(store, settings) == [f"{settings.base}/datasets/rozpocet"]

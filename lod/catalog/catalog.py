@@ -72,5 +72,5 @@ def dataset_graph(store, settings, dataset_id: str) -> rdflib.Graph:
     return store.graph(Iris.of(settings).metadata_graph(dataset_id))
 
 
-def dataset_document(graph: rdflib.Graph, iri: str) -> dict:
+def dataset_json(graph: rdflib.Graph, iri: str) -> dict:
     return ofn.to_ofn(graph, URIRef(iri), "Datová sada")

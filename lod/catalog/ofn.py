@@ -256,8 +256,3 @@ def to_graph(document: dict, *, base: str | None = None) -> rdflib.Graph:
 def first_subject(graph: rdflib.Graph, typ: str) -> rdflib.term.Node | None:
     subjects = sorted(graph.subjects(RDF.type, CLASSES[typ].rdf_type), key=str)
     return subjects[0] if subjects else None
-
-
-def all_keys() -> dict[str, set[str]]:
-    """Every OFN key per typ (for checking input records for typos)."""
-    return {typ: {k.key for k in m.keys} for typ, m in CLASSES.items()}

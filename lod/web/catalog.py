@@ -7,6 +7,7 @@ import tempfile
 import unicodedata
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from rdflib import URIRef
 
 from .. import publish
 from ..catalog import catalog as catalog_mod
@@ -14,6 +15,8 @@ from ..catalog.record import SERVED
 from ..errors import NotFound
 from ..formats import BY_NAME, RDF_FORMATS
 from ..iris import DATASET_ID
+from ..labels import label
+from ..namespaces import DCAT, DCTERMS
 from ..rdfio import serialize_graph
 from .http import alternates, choose, respond, services, split_suffix
 
@@ -81,11 +84,7 @@ def _distribution_rank(dist: dict) -> tuple:
 def _summary(svc, iri: str) -> dict:
     dataset_id = svc.iris.dataset_id_of(iri)
     graph = catalog_mod.dataset_graph(svc.store, svc.settings, dataset_id) if dataset_id else None
-    doc = (
-        catalog_mod.dataset_document(graph, iri)
-        if graph is not None and len(graph)
-        else {"iri": iri}
-    )
+    doc = catalog_mod.dataset_json(graph, iri) if graph is not None and len(graph) else {"iri": iri}
     doc["id"] = dataset_id
     return doc
 
@@ -109,10 +108,10 @@ def dataset(name: str):
     fmt = choose(DOCUMENT_FORMATS, JSONLD, suffix)
     link = alternates(iri, DOCUMENT_FORMATS)
     if fmt.name == "jsonld":
-        doc = catalog_mod.dataset_document(graph, iri)
+        doc = catalog_mod.dataset_json(graph, iri)
         return respond(fmt, json.dumps(doc, ensure_ascii=False, indent=2), link=link)
     if fmt.name == "html":
-        doc = catalog_mod.dataset_document(graph, iri)
+        doc = catalog_mod.dataset_json(graph, iri)
         doc["distribuce"] = sorted(doc.get("distribuce", []), key=_distribution_rank)
         facts = _facts(graph, iri)
         schema = _table_schema(dataset_id)
@@ -125,10 +124,6 @@ def dataset(name: str):
 
 
 def _facts(graph, iri: str) -> dict:
-    from rdflib import URIRef
-
-    from ..namespaces import DCAT, DCTERMS
-
     node = URIRef(iri)
     sizes = {str(d): int(s) for d, s in graph.subject_objects(DCAT.byteSize)}
     return {
@@ -218,8 +213,6 @@ def texts_filter(value, lang: str = "cs") -> list:
 
 @bp.app_template_filter("label")
 def label_filter(iri, lang: str = "cs") -> str:
-    from ..labels import label
-
     return label(iri, lang) or str(iri).rstrip("/").rsplit("/", 1)[-1]
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Flask, Response, current_app, request
 
 from ..errors import NotAcceptable
@@ -76,6 +74,3 @@ def respond(
     if link:
         response.headers["Link"] = link
     return response
-
-
-Renderer = Callable[[], bytes | str]
