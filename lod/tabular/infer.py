@@ -22,6 +22,14 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ISO_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})([T ])(\d{2}):(\d{2})(:\d{2})?")
 _CZ_DATE = re.compile(r"(\d{1,2})\.( ?)(\d{1,2})\.( ?)(\d{4})(?: (\d{1,2}):(\d{2})(:\d{2})?)?")
 _PHONE = re.compile(r"(?i)\b(telefon|tel|fax|phone|mobil|mobile|gsm)\b")
+# Headers of identifiers: their digits are codes, not quantities ("Kód obce", "IČO", "PSČ",
+# "Číslo popisné", "Paragraf (kód)", "SUBJEKT_IC"). Matched on the title without diacritics.
+_IDENTIFIER = re.compile(
+    r"\b(kod|kody|code|id|ic|ico|icz|dic|psc|zip|cislo|c p|oznaceni|identifikator|paragraf"
+    r"|polozka|ruian|nuts|lau|izo|redizo)\b"
+)
+# What Excel makes of a long number it shows in scientific notation: 4.21E+11
+_SCIENTIFIC = re.compile(r"-?\d+(?:[.,]\d+)?[eE][+-]\d+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _URLISH = re.compile(r"://|@|^www\.", re.I)
 _BOOLEANS = [
@@ -51,6 +59,8 @@ class ColumnGuess:
         "boolean",
         "bool_values",
         "text",
+        "scientific",
+        "scientific_example",
     )
 
     def __init__(self):
@@ -63,18 +73,24 @@ class ColumnGuess:
         self.short_day = self.short_month = self.short_hour = False
         self.bool_values: set[str] = set()
         self.text = False
+        self.scientific = 0
+        self.scientific_example: tuple[int, str] | None = None
 
     @property
     def typed(self) -> bool:
         return self.number or self.date or self.boolean
 
-    def add(self, value: str) -> None:
+    def add(self, value: str, row: int = 0) -> None:
         v = value.strip()
         if v in MISSING:
             if v == "-":
                 self.dash = True
             return
         self.seen += 1
+        if ("E" in v or "e" in v) and _SCIENTIFIC.fullmatch(v):
+            self.scientific += 1
+            if self.scientific_example is None:
+                self.scientific_example = (row, v)
         if self.number:
             self._number(v)
         if self.date:
@@ -148,6 +164,8 @@ class ColumnGuess:
         datatype = self._datatype()
         if _PHONE.search(title) and datatype != "string" and self.number:
             datatype = "string"  # "495 484 187" is a phone number, not a quantity
+        if datatype == "integer" and is_identifier(title):
+            datatype = "string"  # "Kód obce" 569810 is a code, not a quantity
         out["datatype"] = datatype
         return out
 
@@ -172,6 +190,24 @@ class ColumnGuess:
         if self.date and self.date_shape:
             return _date_datatype(self)
         return "string"
+
+
+def is_identifier(title: str) -> bool:
+    plain = unicodedata.normalize("NFKD", title)
+    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    return bool(_IDENTIFIER.search(re.sub(r"[^a-z0-9]+", " ", plain)))
+
+
+def scientific_warning(title: str, guess: ColumnGuess) -> str | None:
+    """Excel turns long numbers (phones, codes) into 4.21E+11 and loses their digits."""
+    if not guess.scientific:
+        return None
+    row, value = guess.scientific_example
+    return (
+        f"column {title!r}: {guess.scientific} value(s) in scientific notation, e.g. row {row}: "
+        f"{value!r} — Excel turned long numbers into approximations and their digits are lost; "
+        "re-export the column from the source as text"
+    )
 
 
 def _looks_like_text(v: str) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from lod.errors import BadInput
 
 from .dialect import Dialect
-from .infer import ColumnGuess, clean_title, column_names
+from .infer import ColumnGuess, clean_title, column_names, scientific_warning
 from .metadata import CSVW_CONTEXT
 from .read import RowNotes, open_records, repair_row
 from .sheets import is_spreadsheet, sheet_rows
@@ -81,7 +81,7 @@ def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None =
         if sink:
             sink(cells)
         for guess, value in zip(guesses, cells, strict=True):
-            guess.add(value)
+            guess.add(value, row_no)
         result.rows += 1
     if result is None:
         raise BadInput(
@@ -92,7 +92,11 @@ def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None =
     if dialect is not None:
         dialect.skip_rows = leading_blank
         dialect.skip_blank_rows = blank
-    result.warnings = notes.lines()
+    result.warnings = notes.lines() + [
+        w
+        for t, g in zip(result.titles, result.guesses, strict=True)
+        if (w := scientific_warning(t, g))
+    ]
     return result
 
 

@@ -12,7 +12,10 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 
 
 def is_spreadsheet(path: Path) -> bool:
-    return path.suffix.lower() in SPREADSHEET_SUFFIXES
+    """A table that is not CSV text: a spreadsheet, or a JSON array of records."""
+    from .records import is_json_records
+
+    return path.suffix.lower() in SPREADSHEET_SUFFIXES or is_json_records(path)
 
 
 def cell_text(value) -> str:
@@ -40,6 +43,11 @@ def cell_text(value) -> str:
 def sheet_rows(path: Path, sheet: str | int | None = None) -> tuple[str, Iterator[list[str]]]:
     """(sheet name, rows as lists of text) of the chosen sheet (default: the first)."""
     from python_calamine import CalamineWorkbook
+
+    from .records import is_json_records, json_rows
+
+    if is_json_records(path):
+        return path.stem, json_rows(path)
 
     try:
         book = CalamineWorkbook.from_path(str(path))
