@@ -90,9 +90,40 @@ def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None):
 @click.option(
     "--metadata",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="CSVW metadata describing TABLE (otherwise inferred).",
+    help="CSVW metadata to use for TABLE (overrides any metadata found for it).",
+)
+@click.option(
+    "--url",
+    metavar="URL",
+    help="The URL TABLE stands for (default: its file: URL); files beside TABLE stand for the "
+    "URLs beside it.",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="PREFIX=DIR",
+    help="Read URLs starting with PREFIX from the folder DIR (repeatable); nothing is "
+    "fetched from the network.",
+)
+@click.option(
+    "--link-header",
+    metavar="VALUE",
+    help="An HTTP Link header served with TABLE, e.g. '<meta.json>; rel=\"describedby\"'.",
 )
 @click.option("--minimal", is_flag=True, help="Minimal mode: only the triples of the cells.")
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Report data errors (invalid or missing required cells, key violations, a header "
+    "that does not fit the metadata) as warnings and convert anyway, as W3C csv2rdf does.",
+)
+@click.option(
+    "--no-infer",
+    is_flag=True,
+    help="When no metadata is found, use the header row alone (W3C: every cell a string, "
+    "default dialect) instead of inferring datatypes, encoding and delimiter.",
+)
 @click.option(
     "-f",
     "--format",
@@ -109,50 +140,96 @@ def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None):
     "--schema",
     "schema_out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the (inferred) CSVW metadata here.",
+    help="Infer the CSVW metadata of TABLE, write it here and convert with it.",
 )
 @handle_errors
-def convert(table, metadata, minimal, fmt, output, sheet, schema_out):
-    """Convert TABLE to RDF following W3C csv2rdf (no store involved)."""
+def convert(
+    table,
+    metadata,
+    url,
+    maps,
+    link_header,
+    minimal,
+    lenient,
+    no_infer,
+    fmt,
+    output,
+    sheet,
+    schema_out,
+):
+    """Convert TABLE to RDF following W3C csv2rdf (no store involved).
+
+    TABLE is a CSV, XLSX, ODS or JSON table, or a CSVW metadata document (JSON) describing
+    one or more tables. A CSV's metadata is --metadata, else the document named by
+    --link-header, else TABLE-metadata.json or csv-metadata.json beside it (or what the
+    host's /.well-known/csvm lists), else inferred. Warnings go to stderr. Exit 0 converted
+    (perhaps with warnings), 1 the table or its metadata has errors (nothing is written),
+    2 unreadable input or bad usage.
+    """
+    import shutil
+    import tempfile
+
     from . import rdfio, tabular
     from .errors import BadInput
     from .formats import by_name
 
-    sheet_arg = int(sheet) if sheet and sheet.isdigit() else sheet
-    meta = None
-    if metadata:
-        try:
-            meta = json.loads(metadata.read_text(encoding="utf-8-sig"))
-        except json.JSONDecodeError as exc:
+    mapping = []
+    for item in maps:
+        prefix, sep, folder = item.rpartition("=")
+        if not sep or not prefix:
             raise BadInput(
-                f"invalid JSON: {exc.msg}", where=f"{metadata}:{exc.lineno}:{exc.colno}"
-            ) from None
-    elif schema_out:
-        meta = tabular.infer_metadata(table, table_url=table.resolve().as_uri(), sheet=sheet_arg)
-    if schema_out and meta is not None:
-        schema_out.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+                f"--map {item!r}: expected PREFIX=DIR",
+                hint="e.g. --map https://example.org/data/=./data",
+            )
+        if not Path(folder).is_dir():
+            raise BadInput(f"--map {item!r}: {folder} is not a folder")
+        mapping.append((prefix, Path(folder)))
+    sheet_arg = int(sheet) if sheet and sheet.isdigit() else sheet
+    if schema_out and metadata is None:
+        if tabular.is_metadata_file(table):
+            raise BadInput("--schema infers the metadata of a table, and TABLE is metadata")
+        table_url = tabular.url_for(table, url=url, maps=mapping)
+        inferred = tabular.infer_metadata(table, table_url=table_url, sheet=sheet_arg)
+        schema_out.write_text(json.dumps(inferred, ensure_ascii=False, indent=2), encoding="utf-8")
+        metadata = schema_out
+    if output and not output.parent.is_dir():
+        raise BadInput(f"the folder of {output} does not exist", where="--output")
     warnings: list[str] = []
-    base = (
-        metadata.resolve().as_uri() if metadata else None
-    )  # CSVW: relative URLs resolve against it
-    lines = tabular.convert(
-        table, metadata=meta, minimal=minimal, sheet=sheet_arg, warnings=warnings, base=base
+    target = output or Path(tempfile.gettempdir()) / "lod-convert"
+    spool = tempfile.NamedTemporaryFile(
+        "wb", dir=target.parent, prefix=f".{target.name}.", delete=False
     )
-    out = open(output, "wb") if output else sys.stdout.buffer
     try:
-        rdfio.write_ntriples(
-            lines,
-            out,
-            by_name(fmt),
-            {"xsd": "http://www.w3.org/2001/XMLSchema#", "csvw": "http://www.w3.org/ns/csvw#"},
-        )
-    finally:
+        with spool:
+            lines = tabular.convert(
+                table,
+                metadata=metadata,
+                minimal=minimal,
+                sheet=sheet_arg,
+                warnings=warnings,
+                url=url,
+                maps=mapping,
+                link_header=link_header,
+                strict=not lenient,
+                infer=not no_infer,
+                chunks=True,
+            )
+            rdfio.write_ntriples(
+                lines,
+                spool,
+                by_name(fmt),
+                {"xsd": "http://www.w3.org/2001/XMLSchema#", "csvw": "http://www.w3.org/ns/csvw#"},
+            )
         if output:
-            out.close()
+            Path(spool.name).replace(output)
         else:
-            out.flush()
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+            with open(spool.name, "rb") as done:
+                shutil.copyfileobj(done, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+    finally:
+        Path(spool.name).unlink(missing_ok=True)
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
 
 
 @main.command()
@@ -254,6 +331,74 @@ def demo():
     settings = _settings()
     for line in load_demo(settings):
         click.echo(line)
+
+
+@main.group()
+def territory():
+    """The Czech territorial codelist (obce, POU, ORP, okresy, kraje) as RÚIAN IRIs."""
+
+
+@territory.command(name="update")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@handle_errors
+def territory_update(file: Path | None):
+    """Rebuild and reload the codelist from FILE, atomically.
+
+    FILE is ČSÚ's "Struktura území ČR" CSV (default: the copy shipped in vocab/territory/).
+    A file with missing columns, bad or duplicate codes is refused (exit 2) naming the row and
+    column; the previous codelist stays in place.
+    """
+    from .store import open_store
+    from .territory.dataset import update
+
+    settings = _settings()
+    store = open_store(settings)
+    try:
+        result = update(store, settings, file)
+    finally:
+        store.close()
+    for note in result.published.notes:
+        click.echo(note.line(), err=True)
+    for warning in result.published.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    counts = ", ".join(f"{n} {kind}" for kind, n in reversed(result.counts.items()))
+    click.echo(f"published {result.published.iri} ({counts}; {result.published.triples} triples)")
+
+
+@territory.command(name="find")
+@click.argument("text")
+@click.option(
+    "--kind",
+    default=None,
+    help="stat, region, kraj, okres, orp, pou or obec (default: any code, or obec by name).",
+)
+@handle_errors
+def territory_find(text: str, kind: str | None):
+    """Find territorial units by a code of any system or by a name (like the linker does)."""
+    from .errors import BadInput
+    from .store import open_store
+    from .territory.dataset import index_for
+
+    settings = _settings()
+    store = open_store(settings)
+    try:
+        index = index_for(store, settings)
+    finally:
+        store.close()
+    try:
+        if kind:
+            units = [u for u in [index.get(kind, text)] if u] or index.by_name(text, kind)
+        else:
+            units = [index.get(k, text) for k, _ in index.systems_of(text)]
+            units = list(dict.fromkeys(u for u in units if u)) or index.by_name(text)
+    except KeyError as exc:
+        raise BadInput(str(exc.args[0]), where="--kind") from None
+    for unit in units:
+        parents = ", ".join(f"{k} {u.name}" for k, u in unit.within.items() if k != "stat")
+        click.echo(f"{unit.iri}\t{unit.kind} {unit.name}" + (f" ({parents})" if parents else ""))
+    if not units:
+        click.echo(f"no territorial unit matches {text!r}", err=True)
+        sys.exit(1)
 
 
 @main.command(name="list")

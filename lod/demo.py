@@ -9,6 +9,7 @@ import yaml
 from . import resources
 from .publish import ingest, refresh_catalog
 from .store import open_store
+from .territory.dataset import update as update_territory
 
 
 def manifest() -> list[dict]:
@@ -16,10 +17,13 @@ def manifest() -> list[dict]:
 
 
 def load_demo(settings) -> Iterator[str]:
-    """Ingest every demo dataset (again, if already there); yields one line per dataset."""
+    """Load the territorial codelist, then ingest every demo dataset (again, if already
+    there); yields one line per dataset."""
     store = open_store(settings)
     try:
         refresh_catalog(store, settings)
+        territory = update_territory(store, settings).published
+        yield f"published {territory.iri} ({territory.rows} obce, {territory.triples} triples)"
         for entry in manifest():
             result = ingest(
                 store,

@@ -92,3 +92,36 @@ class ValidationFailed(LodError):
         data = super().as_dict()
         data["problems"] = [p.as_dict() for p in self.problems]
         return data
+
+
+class ConversionFailed(LodError):
+    """A table or its CSVW metadata has errors, so no RDF is produced (exit 1, HTTP 422).
+
+    Each problem says where (file and row and column, or metadata property), what, the
+    offending value and what was expected. `more` counts the errors not listed.
+    """
+
+    status = 422
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem], *, what: str = "the table", more: int = 0):
+        total = len(problems) + more
+        super().__init__(f"cannot convert {what}: {total} error(s)")
+        self.problems = problems
+        self.more = more
+
+    def lines(self) -> list[str]:
+        out = [p.line() for p in self.problems]
+        if self.more:
+            out.append(f"... and {self.more} more error(s) like these")
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join([self.message, *("  " + line for line in self.lines())])
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        data["problems"] = [p.as_dict() for p in self.problems]
+        if self.more:
+            data["more"] = self.more
+        return data

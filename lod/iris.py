@@ -12,6 +12,10 @@ Layout (all dereferenceable; the web app serves each of them):
     {base}/datasets/{id}/columns/{name}         a column, used as the RDF property
     {base}/services/sparql                      the SPARQL endpoint as a dcat:DataService
     {base}/sparql                               the SPARQL endpoint itself
+
+The territorial codelist is the dataset ``uzemni-struktura-cr`` (``TERRITORY_ID``): metadata graph
+``{base}/datasets/uzemni-struktura-cr``, data graph ``{base}/datasets/uzemni-struktura-cr/data``.
+Its units keep their RÚIAN IRIs (``ruian()``), the same in every installation.
 """
 
 from __future__ import annotations
@@ -21,8 +25,15 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from .errors import BadInput
+from .namespaces import RUIAN
 
 DATASET_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+TERRITORY_ID = "uzemni-struktura-cr"  # the dataset of the Czech territorial codelist
+
+
+def ruian(segment: str, code: str) -> str:
+    """The RÚIAN IRI of a territorial unit, e.g. ``ruian("vusc", "86")``."""
+    return f"{RUIAN}{segment}/{code}"
 
 
 def check_dataset_id(dataset_id: str) -> str:
@@ -61,6 +72,16 @@ class Iris:
     def datasets_prefix(self) -> str:
         return f"{self.base}/datasets/"
 
+    @property
+    def territory_dataset(self) -> str:
+        """The territorial codelist's dataset IRI, also its metadata graph."""
+        return self.dataset(TERRITORY_ID)
+
+    @property
+    def territory_graph(self) -> str:
+        """The named graph holding the territorial codelist."""
+        return self.data_graph(TERRITORY_ID)
+
     # per dataset
     def dataset(self, dataset_id: str) -> str:
         return f"{self.base}/datasets/{dataset_id}"
@@ -76,6 +97,10 @@ class Iris:
 
     def download(self, dataset_id: str, suffix: str) -> str:
         return f"{self.dataset(dataset_id)}/data.{suffix}"
+
+    def table(self, dataset_id: str) -> str:
+        """The dataset's table (csvw:Table in the data graph): the table in its CSV file."""
+        return f"{self.download(dataset_id, 'csv')}#table"
 
     def table_schema(self, dataset_id: str) -> str:
         return f"{self.dataset(dataset_id)}/data.csv-metadata.json"

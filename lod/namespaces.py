@@ -19,6 +19,8 @@ DATA_THEME = EU + "data-theme/"
 FREQUENCY = EU + "frequency/"
 FILE_TYPE = EU + "file-type/"
 RUIAN = "https://linked.cuzk.cz/resource/ruian/"
+# lod's own territorial ontology: fixed, never under LOD_BASE_URL (vocab/territory/README.md)
+UZEMI = Namespace("https://w3id.org/lod-cz/uzemi#")
 EUROVOC = "http://eurovoc.europa.eu/"
 RPP_OVM = "https://rpp-opendata.egon.gov.cz/odrpp/zdroj/orgán-veřejné-moci/"
 PU_VALUES = "https://data.gov.cz/podmínky-užití/"
@@ -49,6 +51,7 @@ __all__ = [
     "RDFS",
     "SH",
     "SKOS",
+    "UZEMI",
     "VCARD",
     "XSD",
     "PREFIXES",

@@ -8,6 +8,10 @@
 3. Replace the dataset's metadata graph, its data graph and the catalogue graph in one store
    write. Readers see the previous version until that write completes; the downloads follow,
    because the metadata graph names the file version (``dcat:version``).
+
+Steps 1 and 3 are ``publish_dataset``; step 2 is its ``produce`` argument, a data producer that
+fills the version folder. ``ingest`` passes the table converter; the territorial codelist
+(``lod.territory.dataset``) passes its own producer and is published the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +50,27 @@ class Published:
     notes: list[Problem] = field(default_factory=list)
 
 
+@dataclass
+class Produced:
+    """What a data producer wrote into a new version folder.
+
+    A producer may leave the data graph to be streamed: `data` then yields its N-Triples
+    (UTF-8 chunks that end between rows, no blank node in two chunks) and writes the RDF
+    files on the way; the store loads the chunks as they come, so the table is converted,
+    written and loaded in one pass. `triples` and `warnings` are final when `data` ends."""
+
+    rows: int
+    triples: int
+    warnings: list[str] = field(default_factory=list)
+    describe: Callable[[rdflib.Graph], None] | None = None  # adds facts to the metadata graph
+    data: Iterator[bytes] | None = None
+
+
+# A data producer fills a fresh version folder with the served files (``data.csv``,
+# ``data.csv-metadata.json``, ``data.nt``, ``data.ttl``); raising leaves everything unchanged.
+Producer = Callable[[Path], Produced]
+
+
 def files_root(settings) -> Path:
     return settings.home_path / "files"
 
@@ -64,15 +90,19 @@ def current_version(store: Store, settings, dataset_id: str) -> str | None:
 
 
 def prepare_record(
-    record_path: Path, dataset_id: str, settings
+    record_path: Path | dict, dataset_id: str, settings, *, source: str = ""
 ) -> tuple[dict, rdflib.Graph, list[Problem]]:
-    """The validated dataset document and graph; raises ValidationFailed on errors."""
-    record, notes = normalize_record(load_record(record_path), source=str(record_path))
+    """The validated dataset document and graph; raises ValidationFailed on errors.
+
+    ``record_path`` is a record file, or a record already read (then ``source`` names it)."""
+    source = source or str(record_path)
+    raw = record_path if isinstance(record_path, dict) else load_record(record_path)
+    record, notes = normalize_record(raw, source=source)
     document = dataset_document(record, dataset_id=dataset_id, settings=settings)
     graph = ofn.to_graph(document)
     problems = validate.check_document(document, graph, own_base=validate.own_http_base(settings))
     if validate.errors(problems):
-        raise ValidationFailed(notes + problems, what=f"record {record_path}")
+        raise ValidationFailed(notes + problems, what=f"record {source}")
     return document, graph, notes + problems
 
 
@@ -90,13 +120,8 @@ def ingest(
     if not table.is_file():
         raise BadInput("table file not found", where=str(table))
     iris = Iris.of(settings)
-    document, graph, notes = prepare_record(Path(record_path), dataset_id, settings)
 
-    version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    final = version_dir(settings, dataset_id, version)
-    work = final.with_name(f".{version}.tmp")
-    work.mkdir(parents=True)
-    try:
+    def produce(work: Path) -> Produced:
         prepared = tabular.prepare(
             table,
             work / "data.csv",
@@ -105,44 +130,81 @@ def ingest(
             property_url=iris.column_template(dataset_id),
             sheet=sheet,
         )
+        # the table is a named node, not a blank node, so the chunks share no blank node
+        metadata = {"@context": prepared.metadata["@context"], "@id": iris.table(dataset_id)}
+        metadata.update(prepared.metadata)
         (work / "data.csv-metadata.json").write_text(
-            json.dumps(prepared.metadata, ensure_ascii=False, indent=2), encoding="utf-8"
+            json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8"
         )
-        warnings = list(prepared.warnings)
-        triples = 0
-        with open(work / "data.nt", "wb") as out:
-            for line in tabular.to_ntriples(
-                prepared.metadata, csv_path=work / "data.csv", warnings=warnings
-            ):
-                out.write(line.encode("utf-8"))
-                triples += 1
+        produced = Produced(
+            prepared.rows,
+            0,
+            list(prepared.warnings),
+            describe=lambda graph: _describe_columns(graph, metadata, iris, dataset_id),
+        )
+        chunks = tabular.to_ntriples(
+            metadata, csv_path=work / "data.csv", warnings=produced.warnings, chunks=True
+        )
         prefixes = {
             "row": iris.dataset(dataset_id) + "/rows/",
             "col": iris.dataset(dataset_id) + "/columns/",
             "csvw": "http://www.w3.org/ns/csvw#",
             "xsd": str(XSD),
         }
-        with (
-            open(work / "data.nt", encoding="utf-8") as lines,
-            open(work / "data.ttl", "wb") as out,
-        ):
-            rdfio.write_ntriples(lines, out, BY_NAME["ttl"], prefixes)
-        work.rename(final)
+        produced.data = _written(produced, chunks, work, prefixes)
+        return produced
+
+    return publish_dataset(store, settings, dataset_id, Path(record_path), produce)
+
+
+def publish_dataset(
+    store: Store,
+    settings,
+    dataset_id: str,
+    record: Path | dict,
+    produce: Producer,
+    *,
+    source: str = "",
+) -> Published:
+    """Validate ``record``, let ``produce`` fill a new version folder, then replace the
+    dataset's metadata and data graphs and the catalogue in one store write. On any error
+    (refused record, failing producer, failing store) nothing changes."""
+    check_dataset_id(dataset_id)
+    iris = Iris.of(settings)
+    document, graph, notes = prepare_record(record, dataset_id, settings, source=source)
+
+    version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    final = version_dir(settings, dataset_id, version)
+    work = final.with_name(f".{version}.tmp")
+    work.mkdir(parents=True)
+    try:
+        produced = produce(work)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+    issued = _previous_issued(store, settings, dataset_id)
 
+    def describe() -> Iterator[bytes]:
+        """The metadata graph, read by the store after the data graph: the version folder
+        is complete, so it gets its final name and is described (version, byte sizes)."""
+        work.rename(final)
+        _add_publication_facts(graph, settings, dataset_id, version, final, issued)
+        if produced.describe is not None:
+            produced.describe(graph)
+        yield graph.serialize(format="nt", encoding="utf-8")
+
+    nt = BY_NAME["nt"]
     try:
-        _add_publication_facts(store, graph, settings, dataset_id, version, final)
-        _describe_columns(graph, prepared.metadata, iris, dataset_id)
         store.replace_graphs(
             {
-                iris.metadata_graph(dataset_id): GraphSource(
-                    BY_NAME["nt"], data=graph.serialize(format="nt", encoding="utf-8")
+                iris.data_graph(dataset_id): (
+                    GraphSource(nt, chunks=produced.data)
+                    if produced.data is not None
+                    else GraphSource(nt, path=work / "data.nt")
                 ),
-                iris.data_graph(dataset_id): GraphSource(BY_NAME["nt"], path=final / "data.nt"),
+                iris.metadata_graph(dataset_id): GraphSource(nt, chunks=describe()),
                 iris.catalog: GraphSource(
-                    BY_NAME["nt"],
+                    nt,
                     data=catalog_mod.catalog_graph(settings).serialize(
                         format="nt", encoding="utf-8"
                     ),
@@ -150,25 +212,49 @@ def ingest(
             }
         )
     except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(final, ignore_errors=True)
         raise
     _collect_old_versions(settings, dataset_id, keep=version)
     return Published(
-        dataset_id, iris.dataset(dataset_id), version, prepared.rows, triples, warnings, notes
+        dataset_id,
+        iris.dataset(dataset_id),
+        version,
+        produced.rows,
+        produced.triples,
+        produced.warnings,
+        notes,
     )
 
 
+def _written(
+    produced: Produced, chunks: Iterable[bytes], work: Path, prefixes: dict[str, str]
+) -> Iterator[bytes]:
+    """The data's N-Triples on their way to the store, written to data.nt and (in a
+    background thread) data.ttl, and counted."""
+    with (
+        open(work / "data.nt", "wb") as nt,
+        rdfio.Serializer(work / "data.ttl", BY_NAME["ttl"], prefixes) as ttl,
+    ):
+        for chunk in chunks:
+            nt.write(chunk)
+            ttl.write(chunk)
+            produced.triples += chunk.count(b"\n")
+            yield chunk
+
+
 def _add_publication_facts(
-    store, graph: rdflib.Graph, settings, dataset_id: str, version: str, folder: Path
+    graph: rdflib.Graph, settings, dataset_id: str, version: str, folder: Path, issued=None
 ) -> None:
-    """Facts known only at publication: version, dates, byte sizes, the catalogue link."""
+    """Facts known only at publication: version, dates, byte sizes, the catalogue link;
+    `issued` is the first publication's date (None: now)."""
     iris = Iris.of(settings)
     dataset = URIRef(iris.dataset(dataset_id))
     now = Literal(
         dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         datatype=XSD.dateTime,
     )
-    issued = _previous_issued(store, settings, dataset_id) or now
+    issued = issued or now
     graph.add((dataset, DCAT.version, Literal(version)))
     graph.add((dataset, DCTERMS.issued, issued))
     graph.add((dataset, DCTERMS.modified, now))

@@ -1,54 +1,115 @@
-"""Streaming RDF plumbing: N-Triples lines in, any RDF format out, without a graph in memory."""
+"""Streaming RDF plumbing: N-Triples in, any RDF format out, without a graph in memory.
+
+N-Triples come as an iterable of str lines, of bytes chunks of whole lines (UTF-8), or both
+(`lod.tabular` gives both kinds).
+"""
 
 from __future__ import annotations
 
 import io
+import queue
+import threading
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from .formats import Format
-from .namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    import rdflib
 
 
 class LineStream(io.RawIOBase):
-    """A binary file-like object reading from an iterator of text lines."""
+    """A binary file-like object reading from an iterable of str lines or bytes chunks."""
 
-    def __init__(self, lines: Iterable[str]):
-        self._lines: Iterator[str] = iter(lines)
+    def __init__(self, lines: Iterable[str | bytes]):
+        self._lines: Iterator[str | bytes] = iter(lines)
         self._buffer = b""
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, target) -> int:
-        while len(self._buffer) < len(target):
+        pieces = [self._buffer]
+        size = len(self._buffer)
+        while size < len(target):
             try:
-                self._buffer += next(self._lines).encode("utf-8")
+                item = next(self._lines)
             except StopIteration:
                 break
-        n = min(len(target), len(self._buffer))
-        target[:n] = self._buffer[:n]
-        self._buffer = self._buffer[n:]
+            if isinstance(item, str):
+                item = item.encode("utf-8")
+            pieces.append(item)
+            size += len(item)
+        data = b"".join(pieces)
+        n = min(len(target), len(data))
+        target[:n] = data[:n]
+        self._buffer = data[n:]
         return n
 
 
 def write_ntriples(
-    lines: Iterable[str], output: IO[bytes], fmt: Format, prefixes: dict[str, str] | None = None
+    lines: Iterable[str | bytes],
+    output: IO[bytes],
+    fmt: Format,
+    prefixes: dict[str, str] | None = None,
 ) -> None:
     """Write N-Triples ``lines`` to ``output`` in ``fmt``, streaming."""
     if fmt.name == "nt":
-        for line in lines:
-            output.write(line.encode("utf-8"))
+        for item in lines:
+            output.write(item if isinstance(item, bytes) else item.encode("utf-8"))
         return
-    triples = (q.triple for q in ox.parse(LineStream(lines), format=ox.RdfFormat.N_TRIPLES))
-    ox.serialize(triples, output, format=fmt.rdf, prefixes=prefixes or {})
+    quads = ox.parse(LineStream(lines), format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(quads, output, format=fmt.rdf, prefixes=prefixes or {})
+
+
+class Serializer:
+    """Writes N-Triples, given chunk by chunk, to `path` in another RDF format (Turtle), in a
+    background thread: ``write(chunk)`` returns at once (up to `ahead` chunks are queued).
+    Use as a context manager; leaving it waits for the file and raises the writer's error."""
+
+    def __init__(self, path, fmt: Format, prefixes: dict[str, str] | None = None, ahead: int = 2):
+        self._chunks: queue.Queue = queue.Queue(ahead)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(path, fmt, prefixes or {}), name="lod-serializer", daemon=True
+        )
+
+    def _items(self) -> Iterator[bytes]:
+        while (chunk := self._chunks.get()) is not None:
+            yield chunk
+
+    def _run(self, path, fmt: Format, prefixes: dict[str, str]) -> None:
+        try:
+            with open(path, "wb") as output:
+                write_ntriples(self._items(), output, fmt, prefixes)
+        except BaseException as e:
+            self._error = e
+            while self._chunks.get() is not None:  # let write() and close() return
+                pass
+
+    def __enter__(self) -> Serializer:
+        self._thread.start()
+        return self
+
+    def write(self, chunk: bytes) -> None:
+        if self._error is None:
+            self._chunks.put(chunk)
+
+    def __exit__(self, *exc) -> None:
+        self._chunks.put(None)
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
 
 
 def serialize_graph(graph: rdflib.Graph, fmt: Format) -> bytes:
     """A small rdflib graph (metadata) in an RDF format, with the usual prefixes."""
+    import rdflib  # not at the top: `lod convert` does without it
+
+    from .namespaces import PREFIXES
+
     if fmt.name in ("ttl", "rdf"):
         g = rdflib.Graph()
         for prefix, ns in PREFIXES.items():

@@ -37,6 +37,9 @@ def test_wheel_ships_the_shared_folders_and_finds_them(tmp_path):
         "lod/_share/templates/base.html",
         "lod/_share/vocab/ofn/context-2024-05-28.jsonld",
         "lod/_share/vocab/eu/labels.ttl",
+        "lod/_share/vocab/territory/struktura_uzemi_cr_2025.csv",
+        "lod/_share/vocab/territory/ontology.ttl",
+        "lod/_share/vocab/territory/uzemni-struktura-cr.yaml",
         "lod/_share/demo/demo.yaml",
         "lod/cli.py",
     ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import threading
 import warnings
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 
-from lod.errors import BadInput
+from lod.errors import BadInput, ConversionFailed
 from lod.tabular import to_ntriples
 
 CSVW = Namespace("http://www.w3.org/ns/csvw#")
@@ -194,21 +195,149 @@ def test_canonical_lexical_forms(tmp_path, datatype, raw, expected):
     assert (str(obj), obj.datatype) == (str(expected), expected.datatype)
 
 
-def test_invalid_values_become_plain_strings_with_a_warning(tmp_path):
-    path = write(tmp_path, "kod,datum\n1,1.2.2024\nx12,31.2.2024\n")
-    m = meta(
-        [
-            {"name": "kod", "datatype": "integer"},
-            {"name": "datum", "datatype": {"base": "date", "format": "d.M.yyyy"}, "lang": "cs"},
-        ]
-    )
+INVALID = "kod,datum\n1,1.2.2024\nx12,31.2.2024\n"
+INVALID_META = meta(
+    [
+        {"name": "kod", "datatype": "integer"},
+        {"name": "datum", "datatype": {"base": "date", "format": "d.M.yyyy"}, "lang": "cs"},
+    ]
+)
+
+
+def test_invalid_values_are_errors_naming_file_row_column_value(tmp_path):
+    path = write(tmp_path, INVALID)
+    with pytest.raises(ConversionFailed) as e:
+        list(to_ntriples(INVALID_META, csv_path=path, minimal=True))
+    assert e.value.exit_code == 1 and e.value.status == 422
+    kod, datum = e.value.problems
+    assert (kod.where, kod.value) == (f"{URL}, row 3, column 1 (kod)", "x12")
+    assert kod.message == "is not a valid integer" and kod.hint == "expected xsd:integer"
+    assert (datum.where, datum.value) == (f"{URL}, row 3, column 2 (datum)", "31.2.2024")
+    assert datum.hint == "expected xsd:date in the format 'd.M.yyyy'"
+    assert str(e.value).startswith(f"cannot convert {URL}: 2 error(s)")
+
+
+def test_lenient_mode_writes_invalid_values_as_plain_strings_with_a_warning(tmp_path):
+    path = write(tmp_path, INVALID)
     found: list[str] = []
-    g = graph(to_ntriples(m, csv_path=path, minimal=True, warnings=found))
+    g = graph(to_ntriples(INVALID_META, csv_path=path, minimal=True, warnings=found, strict=False))
     assert Literal("x12") in set(g.objects(None, P.kod))
     assert Literal("31.2.2024", lang="cs") in set(g.objects(None, P.datum))
     assert len(found) == 2
-    assert found[0].startswith(f"{URL}, row 3, column 1 (kod): 'x12'")
+    assert found[0] == (
+        f"{URL}, row 3, column 1 (kod): is not a valid integer (value 'x12'); expected xsd:integer"
+    )
     assert "row 3, column 2 (datum)" in found[1]
+
+
+def test_required_and_constraint_violations_are_errors(tmp_path):
+    path = write(tmp_path, "kod,pocet\n1,5\n,200\n3,-1\n")
+    m = meta(
+        [
+            {"name": "kod", "titles": "kod", "datatype": "integer", "required": True},
+            {
+                "name": "pocet",
+                "titles": "pocet",
+                "datatype": {"base": "integer", "minimum": 0, "maximum": 100},
+            },
+        ]
+    )
+    with pytest.raises(ConversionFailed) as e:
+        list(to_ntriples(m, csv_path=path))
+    lines = e.value.lines()
+    assert lines == [
+        f"error: {URL}, row 3, column 1 (kod): a value is required, but the cell is empty"
+        " — how to fix: expected xsd:integer (the column is required)",
+        f"error: {URL}, row 3, column 2 (pocet): is greater than the maximum (value: 200)"
+        " — how to fix: expected xsd:integer (at least 0, at most 100)",
+        f"error: {URL}, row 4, column 2 (pocet): is less than the minimum (value: -1)"
+        " — how to fix: expected xsd:integer (at least 0, at most 100)",
+    ]
+
+
+def test_long_rows_are_errors_when_the_metadata_is_given(tmp_path):
+    path = write(tmp_path, "a,b\n1,2\n3,4,5\n6\n")
+    with pytest.raises(ConversionFailed) as e:
+        list(to_ntriples(meta([{"name": "a"}, {"name": "b"}]), csv_path=path))
+    (problem,) = e.value.problems
+    assert (problem.where, problem.value) == (f"{URL}, row 3", "5")
+    assert "3 cells but the table has 2 columns" in problem.message
+
+
+def test_header_that_does_not_fit_the_metadata(tmp_path):
+    path = write(tmp_path, "Kód\u00a0obce,Název\n1,Jičín\n")
+    fits = meta([{"titles": "Kód obce"}, {"name": "Název"}])
+    assert len(graph(to_ntriples(fits, csv_path=path, minimal=True))) == 2
+    wrong = meta([{"titles": "Název"}, {"titles": "Kód obce"}])
+    with pytest.raises(ConversionFailed) as e:
+        list(to_ntriples(wrong, csv_path=path))
+    assert [p.where for p in e.value.problems] == [
+        f"{URL}, header, column 1",
+        f"{URL}, header, column 2",
+    ]
+    found: list[str] = []
+    g = graph(to_ntriples(wrong, csv_path=path, warnings=found, strict=False))
+    assert len(found) == 2 and "expected 'Název'" in found[0]
+    assert Literal("Jičín") in set(g.objects(None, URIRef(URL + "#K%C3%B3d%20obce")))
+
+
+KEYS = {
+    "@context": "http://www.w3.org/ns/csvw",
+    "tables": [
+        {
+            "url": "obce.csv",
+            "tableSchema": {
+                "columns": [
+                    {"name": "kod", "titles": "kod"},
+                    {"name": "nazev", "titles": "nazev"},
+                ],
+                "primaryKey": "kod",
+            },
+        },
+        {
+            "url": "skoly.csv",
+            "tableSchema": {
+                "columns": [
+                    {"name": "skola", "titles": "skola"},
+                    {"name": "obec", "titles": "obec"},
+                ],
+                "foreignKeys": [
+                    {
+                        "columnReference": "obec",
+                        "reference": {"resource": "obce.csv", "columnReference": "kod"},
+                    }
+                ],
+            },
+        },
+    ],
+}
+
+
+def test_primary_and_foreign_keys(tmp_path):
+    write(tmp_path, "kod,nazev\n569810,Hradec Králové\n572659,Jičín\n", name="obce.csv")
+    write(tmp_path, "skola,obec\nGymnázium,572659\nZŠ,569810\n", name="skoly.csv")
+    g = graph(to_ntriples(KEYS, base=tmp_path.as_uri() + "/", minimal=True))
+    assert len(g) == 8
+    write(tmp_path, "kod,nazev\n569810,Hradec Králové\n569810,Jičín\n", name="obce.csv")
+    write(tmp_path, "skola,obec\nGymnázium,572659\nZŠ,569810\n", name="skoly.csv")
+    with pytest.raises(ConversionFailed) as e:
+        list(to_ntriples(KEYS, base=tmp_path.as_uri() + "/"))
+    duplicate, dangling, ambiguous = e.value.problems
+    obce, skoly = tmp_path / "obce.csv", tmp_path / "skoly.csv"
+    assert (duplicate.where, duplicate.value) == (f"{obce}, row 3, column kod", "569810")
+    assert "row 2 has the same value" in duplicate.message
+    assert (dangling.where, dangling.value) == (f"{skoly}, row 2, column obec", "572659")
+    assert dangling.message == f"foreign key matches no row of {obce} (column kod)"
+    assert ambiguous.message == f"foreign key matches 2 rows of {obce} (column kod)"
+
+
+def test_foreign_key_to_an_unknown_column_is_a_metadata_error(tmp_path):
+    bad = json.loads(json.dumps(KEYS))
+    bad["tables"][1]["tableSchema"]["foreignKeys"][0]["reference"]["columnReference"] = "x"
+    with pytest.raises(ConversionFailed) as e:
+        to_ntriples(bad, base=tmp_path.as_uri() + "/")
+    assert "unknown: 'x'" in e.value.problems[0].message
+    assert e.value.problems[0].where.endswith("skoly.csv: tableSchema.foreignKeys[0]")
 
 
 def test_relative_url_resolves_against_csv_path(tmp_path):
@@ -236,8 +365,21 @@ def test_remote_table_needs_a_local_file():
 
 
 def test_metadata_without_url():
-    with pytest.raises(BadInput, match="url"):
+    with pytest.raises(ConversionFailed) as e:
         to_ntriples({"tableSchema": {}})
+    assert 'neither "tables" nor "url"' in e.value.problems[0].message
+
+
+def test_metadata_errors_name_the_property():
+    doc = meta([{"name": "a", "datatype": {"base": "date", "length": 5}}])
+    doc["tableSchema"]["@id"] = "_:schema"
+    with pytest.raises(ConversionFailed) as e:
+        to_ntriples(doc, base="https://example.cz/m.json")
+    assert [p.where for p in e.value.problems] == [
+        "https://example.cz/m.json: tableSchema.columns[0].datatype",
+        "https://example.cz/m.json: tableSchema.@id",
+    ]
+    assert e.value.problems[0].message == "length cannot constrain date (only strings and binary)"
 
 
 def test_bad_dialect_and_datatype_are_warnings(tmp_path):
@@ -327,6 +469,7 @@ def test_row_warnings_are_bounded(tmp_path):
             csv_path=path,
             minimal=True,
             warnings=found,
+            strict=False,
         )
     )
     assert len(lines) == 1000

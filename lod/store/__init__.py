@@ -7,7 +7,7 @@ once or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
@@ -19,11 +19,18 @@ from ..formats import Format
 
 @dataclass(frozen=True)
 class GraphSource:
-    """The new content of a named graph: a file, or bytes, in an RDF format."""
+    """The new content of a named graph: a file, bytes, or a stream of bytes, in an RDF format.
+
+    A stream (`chunks`) is read once, while the store writes (so a table is converted and
+    loaded in one pass), and each chunk is loaded on its own: no blank node may appear in two
+    chunks (``lod.tabular``'s chunks end between rows; give the table an ``@id``). A stream
+    that raises aborts the whole write.
+    """
 
     format: Format
     path: Path | None = None
     data: bytes | None = None
+    chunks: Iterable[bytes] | None = None
 
 
 class QueryResult(Protocol):
@@ -62,7 +69,9 @@ class Store(Protocol):
         ...
 
     def replace_graphs(self, graphs: Mapping[str, GraphSource | None]) -> None:
-        """Replace several named graphs in one atomic step (None drops the graph)."""
+        """Replace several named graphs in one atomic step (None drops the graph). Sources
+        are read in the order given, so a stream may depend on the sources before it
+        having been read (metadata that counts the bytes of the data just written)."""
         ...
 
     def graph(self, name: str) -> rdflib.Graph:

@@ -38,6 +38,7 @@ import rdflib
 
 from ..formats import BY_NAME, Format
 from . import GraphSource, QuerySyntaxError
+from .loading import load_chunks
 from .terms import to_rdflib
 
 
@@ -244,7 +245,9 @@ class EmbeddedStore:
                 if source is None:
                     continue
                 fmt = source.format.rdf
-                if source.path is not None:
+                if source.chunks is not None:
+                    load_chunks(store, source.chunks, fmt, node)
+                elif source.path is not None:
                     store.bulk_load(path=str(source.path), format=fmt, to_graph=node)
                 else:
                     store.bulk_load(io.BytesIO(source.data or b""), format=fmt, to_graph=node)

@@ -4,20 +4,21 @@
   and infer its CSVW table schema in one streaming pass.
 - `infer_metadata`: the same inference, describing the original file.
 - `to_ntriples`: W3C csv2rdf over a CSVW description, streamed as N-Triples lines.
-- `convert`: what `lod convert TABLE [--metadata CSVW.json] [--minimal]` needs.
+- `convert`: what `lod convert` does: a CSV, spreadsheet or CSVW metadata document to RDF,
+  its metadata found as the CSVW spec says (`process`).
 
 Modules: `sniff` (encoding, delimiter), `dialect`, `read` (streaming records, row repairs),
 `sheets` (XLSX/ODS), `infer` (datatype guesses), `prepare` (the one-pass scan), `metadata` and
 `checks` (normalised CSVW descriptions), `datatypes`/`numbers`/`dates` (value parsing),
 `cells` (cell values and literals), `templates` (URI templates), `annotations` (common
 properties), `csv2rdf` (the triples), `ntriples` (term syntax), `locate` (finding a CSV file's
-metadata as the CSVW spec says).
+metadata as the CSVW spec says), `sources` (URLs read from local files), `vocab` and `facets`
+(checking metadata), `compat` (header against metadata), `keys` (primary and foreign keys),
+`problems` (errors and warnings), `process` (the processor behind `lod convert`).
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +26,21 @@ from urllib.parse import unquote, urlsplit
 
 from lod.errors import BadInput
 
-from .csv2rdf import group_triples
 from .metadata import Loader, file_loader, load_group
 from .prepare import build_metadata, scan, write_canonical
+from .problems import Report, display
+from .process import convert, group_lines, is_metadata_file, url_for
 from .sheets import is_spreadsheet
 
-__all__ = ["Prepared", "prepare", "infer_metadata", "to_ntriples", "convert"]
+__all__ = [
+    "Prepared",
+    "prepare",
+    "infer_metadata",
+    "to_ntriples",
+    "convert",
+    "is_metadata_file",
+    "url_for",
+]
 
 
 @dataclass
@@ -100,7 +110,9 @@ def to_ntriples(
     base: str | None = None,
     loader: Loader | None = None,
     open_table: Callable[[str], Path] | None = None,
-) -> Iterator[str]:
+    strict: bool = True,
+    chunks: bool = False,
+) -> Iterator:
     """W3C csv2rdf over the table (or table group) described by `metadata`, as N-Triples lines
     ("<s> <p> <o> .\\n"); standard mode frames them with the TableGroup/Table/Row structure,
     minimal mode gives the cell triples only.
@@ -108,20 +120,22 @@ def to_ntriples(
     `csv_path` is the file to read for a single table (default: the table's URL as a local
     path or file:// URL). Relative URLs resolve against `base` (the metadata document's URL),
     else against `csv_path`, else the current directory. `loader` fetches linked JSON
-    (schemas, dialects) by URL; `open_table` maps any table URL to a local file. Invalid
-    cell values become plain strings and are reported in `warnings`. Streaming: memory does
-    not grow with the number of rows.
+    (schemas, dialects) by URL; `open_table` maps any table URL to a local file.
+
+    Errors in the metadata raise ConversionFailed at once. Errors in the data (cells that do
+    not fit their datatype, missing required values, key violations) raise ConversionFailed
+    when the lines run out (strict), or are reported in `warnings` with the cells written as
+    plain strings (`strict=False`, as W3C csv2rdf does). Streaming: memory does not grow with
+    the number of rows (except for the values of declared keys). With `chunks` the result is
+    UTF-8 bytes of many whole lines instead, the fastest way to write them to a file.
     """
     warnings = warnings if warnings is not None else []
+    where = None if base else "metadata"
     if base is None:
         base = Path(csv_path).resolve().as_uri() if csv_path else Path.cwd().as_uri() + "/"
-    group = load_group(metadata, base=base, loader=loader or file_loader, warnings=warnings)
-    if not group.tables:
-        raise BadInput(
-            "the metadata describes no table",
-            where="metadata",
-            hint='give the table\'s "url" and "tableSchema"',
-        )
+    group = load_group(
+        metadata, base=base, loader=loader or file_loader, warnings=warnings, where=where
+    )
     if csv_path is not None and is_spreadsheet(Path(csv_path)):
         raise BadInput(
             "to_ntriples reads CSV, not spreadsheets",
@@ -134,7 +148,11 @@ def to_ntriples(
         def open_table(url: str) -> Path:
             return Path(csv_path) if single else local_path(url)
 
-    return group_triples(group, minimal=minimal, open_table=open_table, warnings=warnings)
+    report = Report(warnings, strict=strict)
+    what = display(group.tables[0].url) if len(group.tables) == 1 else "the table group"
+    return group_lines(
+        group, open_table=open_table, minimal=minimal, report=report, what=what, chunks=chunks
+    )
 
 
 def local_path(url: str) -> Path:
@@ -148,54 +166,3 @@ def local_path(url: str) -> Path:
         where=url,
         hint="download the CSV and pass its path (csv_path)",
     )
-
-
-def convert(
-    table: Path,
-    *,
-    metadata: dict | None = None,
-    minimal: bool = False,
-    sheet=None,
-    warnings: list[str] | None = None,
-    base: str | None = None,
-) -> Iterator[str]:
-    """csv2rdf of a table file: with no metadata, infer it (the table URL is the file's
-    file:// URI); spreadsheets go through a temporary canonical CSV."""
-    table = Path(table)
-    warnings = warnings if warnings is not None else []
-    if not table.exists():
-        raise BadInput(
-            "the file does not exist", where=str(table), hint="check the path of the table"
-        )
-    url = table.resolve().as_uri()
-    if not is_spreadsheet(table):
-        if metadata is None:  # its repairs are reported again by to_ntriples
-            metadata = infer_metadata(table, table_url=url)
-        return to_ntriples(metadata, csv_path=table, minimal=minimal, warnings=warnings, base=base)
-    return _convert_spreadsheet(table, url, metadata, minimal, sheet, warnings, base)
-
-
-def _convert_spreadsheet(table, url, metadata, minimal, sheet, warnings, base):
-    tmp = Path(tempfile.mkdtemp(prefix="lod-convert-"))
-    try:
-        canonical = tmp / (table.stem + ".csv")
-        prepared = prepare(table, canonical, table_url=url, sheet=sheet)
-        warnings.extend(prepared.warnings)
-        triples = to_ntriples(
-            metadata or prepared.metadata,
-            csv_path=canonical,
-            minimal=minimal,
-            warnings=warnings,
-            base=base or url,
-        )
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return _cleaning_up(triples, tmp)
-
-
-def _cleaning_up(triples: Iterator[str], tmp: Path) -> Iterator[str]:
-    try:
-        yield from triples
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

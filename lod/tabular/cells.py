@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
+from lod.errors import Problem
+
 from .metadata import Column
 from .ntriples import iri, literal
+from .problems import Report, display
 
 _NEEDS_ESCAPE = re.compile(r'["\\\n\r]')
 ROW_WARNINGS = 200  # per table; the rest are counted, so memory stays bounded
@@ -19,9 +22,20 @@ ROW_WARNINGS = 200  # per table; the rest are counted, so memory stays bounded
 class RowWarnings:
     """Per-row warnings of one table: the first ROW_WARNINGS in full, then a count."""
 
-    def __init__(self, warnings: list[str], where: str, limit: int = ROW_WARNINGS):
+    def __init__(
+        self,
+        warnings: list[str],
+        where: str,
+        limit: int = ROW_WARNINGS,
+        report: Report | None = None,
+    ):
         self.warnings, self.where, self.limit, self.dropped = warnings, where, limit, 0
         self.count = 0
+        self.report = report if report is not None else Report(warnings, strict=False)
+
+    def error(self, problem: Problem) -> None:
+        """A data error (kept by a strict report, else one more row warning)."""
+        self.report.error(problem, sink=self)
 
     def append(self, text: str) -> None:
         self.count += 1
@@ -80,9 +94,13 @@ class ColumnPlan:
 
     def _warn(self, row: int, text: str, problem: str) -> None:
         c = self.column
-        self.warnings.append(
-            f"{self.where}, row {row}, column {c.number} ({c.name}): "
-            f"{text!r} {problem}; written as a plain string"
+        self.warnings.error(
+            Problem(
+                problem,
+                f"{display(self.where)}, row {row}, column {c.number} ({c.label})",
+                hint=f"expected {c.datatype.describe()}",
+                value=text,
+            )
         )
 
     def parse(self, raw: str, row: int):
@@ -93,9 +111,13 @@ class ColumnPlan:
         if text in self.null:
             if self.required:
                 c = self.column
-                self.warnings.append(
-                    f"{self.where}, row {row}, column {c.number} ({c.name}): "
-                    "a required value is missing"
+                self.warnings.error(
+                    Problem(
+                        "a value is required, but the cell is "
+                        + (f"{raw!r}, a null value" if raw.strip() else "empty"),
+                        f"{display(self.where)}, row {row}, column {c.number} ({c.label})",
+                        hint=f"expected {c.datatype.describe()} (the column is required)",
+                    )
                 )
             return None, True
         if self.separator is None:

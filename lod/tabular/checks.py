@@ -8,8 +8,31 @@ from __future__ import annotations
 
 import re
 
-_LANG = re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*")
-_NAME = re.compile(r"(?:[A-Za-z0-9]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_.]|%[0-9A-Fa-f]{2})*")
+# BCP 47 language tags (RFC 5646 section 2.1), case-insensitive.
+_AN = "[a-z0-9]"
+_LANGTAG = (
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"  # language (with extlangs)
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
+    rf"(?:-(?:{_AN}{{5,8}}|[0-9]{_AN}{{3}}))*"  # variants
+    rf"(?:-[0-9a-wyz](?:-{_AN}{{2,8}})+)*"  # extensions
+    rf"(?:-x(?:-{_AN}{{1,8}})+)?"  # private use
+)
+_GRANDFATHERED = (
+    "en-gb-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn"
+    "|i-tao|i-tay|i-tsu|sgn-be-fr|sgn-be-nl|sgn-ch-de|art-lojban|cel-gaulish|no-bok|no-nyn"
+    "|zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang"
+)
+_LANG = re.compile(rf"{_LANGTAG}|x(?:-{_AN}{{1,8}})+|{_GRANDFATHERED}", re.IGNORECASE)
+TEMPLATES = ("aboutUrl", "propertyUrl", "valueUrl")
+
+
+def language_tag(value) -> bool:
+    """True for a well-formed BCP 47 language tag."""
+    return isinstance(value, str) and bool(_LANG.fullmatch(value))
+
+
+NAME = re.compile(r"(?:[A-Za-z0-9]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_.]|%[0-9A-Fa-f]{2})*")
 
 
 def _string(v):
@@ -26,15 +49,16 @@ CHECKS = {
     "valueUrl": _string,
     "datatype": lambda v: isinstance(v, (str, dict)),
     "default": _string,
-    "lang": lambda v: isinstance(v, str) and bool(_LANG.fullmatch(v)),
+    "lang": language_tag,
     "null": lambda v: isinstance(v, (str, list)),
     "ordered": lambda v: isinstance(v, bool),
     "required": lambda v: isinstance(v, bool),
     "separator": lambda v: v is None or isinstance(v, str),
     "textDirection": lambda v: v in ("ltr", "rtl", "auto", "inherit"),
+    "tableDirection": lambda v: v in ("ltr", "rtl", "auto"),
     "suppressOutput": lambda v: isinstance(v, bool),
     "virtual": lambda v: isinstance(v, bool),
-    "name": lambda v: isinstance(v, str) and bool(_NAME.fullmatch(v)),
+    "name": lambda v: isinstance(v, str) and bool(NAME.fullmatch(v)),
 }
 
 
@@ -47,6 +71,10 @@ def valid(obj: dict, keys, where: str, warnings: list[str]) -> dict:
         value = obj[key]
         check = CHECKS.get(key)
         if check is not None and not check(value):
+            if key in TEMPLATES:  # an invalid URI template counts as "" (tabular-metadata 5.1.3)
+                warnings.append(f'{where}: {key} {value!r} is not a URI template; using ""')
+                out[key] = ""
+                continue
             warnings.append(f"{where}: invalid {key} {value!r}; ignored")
             continue
         if key == "null" and isinstance(value, list):

@@ -7,13 +7,18 @@ One pass over each table's rows; per row only the row's cells are held. Column-l
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
+from lod.errors import Problem
+
 from .annotations import annotation_triples
 from .cells import ColumnPlan, RowWarnings
+from .fast import FastRows
 from .metadata import Column, Group, Table
-from .ntriples import CSVW, RDF, TYPE, XSD, BlankNodes, iri, literal, triple
+from .ntriples import CSVW, RDF, ROW_END, TYPE, XSD, BlankNodes, iri, literal, triple
+from .problems import Report, display
 from .read import RowNotes, open_records, repair_row
 
 ROW, TABLE, GROUP = iri(CSVW + "Row"), iri(CSVW + "Table"), iri(CSVW + "TableGroup")
@@ -27,7 +32,12 @@ Opener = Callable[[str], Path]
 
 
 def group_triples(
-    group: Group, *, minimal: bool, open_table: Opener, warnings: list[str]
+    group: Group,
+    *,
+    minimal: bool,
+    open_table: Opener,
+    warnings: list[str],
+    report: Report | None = None,
 ) -> Iterator[str]:
     bnodes = BlankNodes()
     g = iri(group.id) if group.id else bnodes.new()
@@ -48,16 +58,30 @@ def group_triples(
                 t, table.annotations, base=table.base, lang=table.lang, bnodes=bnodes
             )
         yield from table_triples(
-            table, t, open_table(table.url), minimal=minimal, bnodes=bnodes, warnings=warnings
+            table,
+            t,
+            open_table(table.url),
+            minimal=minimal,
+            bnodes=bnodes,
+            warnings=warnings,
+            report=report,
         )
 
 
 def table_triples(
-    table: Table, t: str, path: Path, *, minimal: bool, bnodes: BlankNodes, warnings: list[str]
+    table: Table,
+    t: str,
+    path: Path,
+    *,
+    minimal: bool,
+    bnodes: BlankNodes,
+    warnings: list[str],
+    report: Report | None = None,
 ) -> Iterator[str]:
     d = table.dialect
     url_prefix = table.url.split("#")[0]
-    row_warnings = RowWarnings(warnings, table.url)
+    row_warnings = RowWarnings(warnings, table.url, report=report)
+    key_check = table.key_check
     repairs = RowNotes(table.url)
     titles: list[list[str]] = []
     comments: list[str] = []
@@ -70,7 +94,8 @@ def table_triples(
     lang_of: dict[str, str | None] = {}
     strip = {True: str.strip, "start": str.lstrip, "end": str.rstrip}.get(d.trim)
 
-    for source_row, raw in open_records(path, d, where=table.url, on_comment=comments.append):
+    records = open_records(path, d, where=table.url, on_comment=comments.append)
+    for source_row, raw in records:
         if comments:
             if not minimal:
                 for c in comments:
@@ -87,6 +112,8 @@ def table_triples(
         if not plans:
             header = _join_titles(titles) if titles else None
             columns = table.columns or table.bind(header, len(cells), warnings)
+            for problem in table.header_problems:
+                row_warnings.error(problem)
             predicates = _predicates(table, columns)
             plans = [
                 ColumnPlan(c, p, table.url, row_warnings)
@@ -98,18 +125,30 @@ def table_triples(
                 c.about or c.value or predicates[i] is None for i, c in enumerate(columns)
             )
             lang_of = {c.name: c.lang for c in columns}
+            fast = FastRows.compile(table, real + virtual, minimal=minimal, row_titles=row_titles)
+            if fast is not None:  # the same lines, many rows at a time (see fast.py)
+                yield from fast.run(
+                    (source_row, cells),
+                    records,
+                    t=t,
+                    bnodes=bnodes,
+                    row_warnings=row_warnings,
+                    fit=partial(_fit, table, len(real), repairs),
+                )
+                break
         row_num += 1
         if len(cells) != len(real):
-            cells, note = repair_row(cells, len(real), d.delimiter)
-            if note:
-                repairs.add(source_row, note)
+            cells = _fit(table, len(real), repairs, source_row, cells, row_warnings)
 
         parsed = [plan.parse(value, source_row) for plan, value in zip(real, cells, strict=True)]
+        if key_check is not None:
+            key_check(source_row, parsed)
         variables: dict = {}
         if templates:
             variables = {"_row": str(row_num), "_sourceRow": str(source_row)}
             for plan, (value, _) in zip(real, parsed, strict=True):
                 variables[plan.name] = [v for v, _ in value] if isinstance(value, list) else value
+        yield ROW_END  # chunks of the output may end here (ntriples.as_chunks)
         r = None
         if not minimal:
             r = bnodes.new()
@@ -168,6 +207,34 @@ def table_triples(
     if comments and not minimal:
         for c in comments:
             yield triple(t, P_COMMENT, literal(c))
+
+
+def _surplus(row_warnings: RowWarnings, table: Table, row: int, cells: list, width: int) -> bool:
+    """A row with values beyond the table's columns: those values would be lost (an error)."""
+    extra = [c for c in cells[width:] if c.strip()]
+    if extra:
+        row_warnings.error(
+            Problem(
+                f"the row has {len(cells)} cells but the table has {width} columns;"
+                " the values beyond them have no column",
+                f"{display(table.url)}, row {row}",
+                hint=f"expected {width} cells per row: remove the extra cells, or describe"
+                " their columns in the metadata",
+                value=", ".join(extra[:3]) + (", ..." if len(extra) > 3 else ""),
+            )
+        )
+    return bool(extra)
+
+
+def _fit(table: Table, width: int, repairs, row: int, cells: list[str], row_warnings) -> list:
+    """A row of the wrong length fitted to the table's `width` columns (read.repair_row)."""
+    lost = len(cells) > width and not table.repair_rows
+    if lost:
+        lost = _surplus(row_warnings, table, row, cells, width)
+    cells, note = repair_row(cells, width, table.dialect.delimiter)
+    if note and not lost:
+        repairs.add(row, note)
+    return cells
 
 
 def _cells(real, parsed, virtual):

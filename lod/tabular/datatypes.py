@@ -113,6 +113,20 @@ _CONSTRAINTS = (
 )
 
 
+_FORMAT_KEYS = ("pattern", "decimalChar", "groupChar")
+_LIMITS = {
+    "length": "length",
+    "minLength": "length at least",
+    "maxLength": "length at most",
+    "minimum": "at least",
+    "minInclusive": "at least",
+    "minExclusive": "more than",
+    "maximum": "at most",
+    "maxInclusive": "at most",
+    "maxExclusive": "less than",
+}
+
+
 class DatatypeError(ValueError):
     """The datatype description itself is unusable."""
 
@@ -142,6 +156,7 @@ class Datatype:
         self.fmt = desc.get("format")
         self._parse = self._compile(where)
         self._bounds = self._compile_bounds(desc, where)
+        self.desc_bounds = {k: desc[k] for k in _LIMITS if k in desc}
         # Lexical forms of these never need N-Triples escaping.
         self.plain_lexical = (
             base in numbers.NUMERIC_TYPES
@@ -207,7 +222,10 @@ class Datatype:
                 continue
             value = desc[key]
             if key.endswith("ength"):
-                bounds[key] = int(value)
+                if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                    bounds[key] = value
+                else:
+                    self.warnings.append(f"{where}: {key} {value!r} is not a length; ignored")
                 continue
             try:
                 bounds[key] = self._key(str(value))
@@ -218,6 +236,26 @@ class Datatype:
         if "maximum" in bounds:
             bounds.setdefault("maxInclusive", bounds.pop("maximum"))
         return bounds
+
+    @property
+    def bounds(self) -> dict:
+        """Comparable constraint values: length, minLength, maxLength, min/maxIn/Exclusive."""
+        return self._bounds
+
+    def describe(self) -> str:
+        """What a valid value looks like, for people ("xsd:date in the format d.M.yyyy")."""
+        text = f"xsd:{self.base}" if self.iri.startswith(XSD) else f"<{self.iri}>"
+        fmt = self.fmt
+        if isinstance(fmt, dict):
+            parts = [f"{k} {v!r}" for k, v in fmt.items() if k in _FORMAT_KEYS]
+            if parts:
+                text += " with " + ", ".join(parts)
+        elif isinstance(fmt, str):
+            text += f" in the format {fmt!r}"
+        limits = [f"{_LIMITS[k]} {v}" for k, v in self.desc_bounds.items()]
+        if limits:
+            text += " (" + ", ".join(limits) + ")"
+        return text
 
     def _fast(self):
         """The quickest equivalent of `parse` for the common cases (None: keep the value)."""

@@ -56,7 +56,7 @@ def compile_pattern(pattern: str) -> re.Pattern:
     out, i = [], 0
     while i < len(pattern):
         if pattern[i] == "S":
-            n = len(pattern) - len(pattern[i:].lstrip("S"))
+            n = len(pattern[i:]) - len(pattern[i:].lstrip("S"))
             out.append(rf"(?P<fraction>\d{{1,{n}}})")
             i += n
             continue

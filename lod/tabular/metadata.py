@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
-from lod.errors import BadInput
+from lod.errors import BadInput, ConversionFailed
 
 from .checks import titles_ok, valid
+from .compat import check_header, titles_with_languages
 from .datatypes import Datatype
 from .dialect import Dialect
+from .problems import display
 from .templates import Template, encode_name
+from .vocab import Checker
 
 CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
 INHERITED = (
@@ -57,6 +60,12 @@ class Column:
     property: Template | None
     value: Template | None
     annotations: dict = field(default_factory=dict)
+    title_langs: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The column as people know it: its first title, else its name."""
+        return self.titles[0] if self.titles else unquote(self.name)
 
 
 @dataclass
@@ -71,21 +80,36 @@ class Table:
     lang: str | None = None  # default language of annotations (@context @language)
     base: str | None = None
     columns: list[Column] | None = None
+    embedded: bool = False  # no tableSchema: the header row names the columns
+    schema_url: str | None = None  # the URL of a linked schema
+    key_check: Callable | None = None  # set by `keys`: called with each row's parsed cells
+    repair_rows: bool = False  # metadata inferred by lod from this file: fit rows, trust titles
+    header_problems: list = field(default_factory=list)  # the header against the metadata
 
     def bind(self, titles: list[str] | None, width: int, warnings: list[str]) -> list[Column]:
-        """Create the columns from the schema, else from the header titles (or `_col.N`)."""
-        described = self.schema.get("columns")
-        if isinstance(described, list) and described:
-            real = [c for c in described if isinstance(c, dict) and not c.get("virtual")]
-            if titles is not None and len(real) != len(titles):
-                warnings.append(
-                    f"{self.url}: the metadata describes {len(real)} columns but the "
-                    f"header has {len(titles)}"
-                )
-            specs = [c if isinstance(c, dict) else {} for c in described]
-        else:
+        """Create the columns from the schema (cells beyond it get columns `_col.N`), or, with
+        no schema, from the header titles."""
+        real: list[dict] = []
+        if self.embedded:
             specs = [{"titles": t} for t in (titles or [])] or [{} for _ in range(width)]
+        else:
+            described = [c for c in self.schema.get("columns", []) if isinstance(c, dict)]
+            real = [c for c in described if c.get("virtual") is not True]
+            extra = max(width, len(titles or ())) - len(real)
+            specs = (
+                real
+                + [{} for _ in range(extra)]
+                + [c for c in described if c.get("virtual") is True]
+            )
         self.columns = [self._column(i + 1, spec, warnings) for i, spec in enumerate(specs)]
+        if titles is not None and not self.embedded and not self.repair_rows:
+            lang = self.inherited.get("lang")
+            self.header_problems = check_header(
+                display(self.url),
+                [(s.get("name"), c.title_langs) for s, c in zip(real, self.columns, strict=False)],
+                titles,
+                lang if isinstance(lang, str) else None,
+            )
         return self.columns
 
     def _column(self, number: int, spec: dict, warnings: list[str]) -> Column:
@@ -128,6 +152,7 @@ class Table:
             property=template("propertyUrl"),
             value=template("valueUrl"),
             annotations={k: v for k, v in spec.items() if is_annotation(k)},
+            title_langs=titles_with_languages(spec.get("titles"), self.lang),
         )
 
 
@@ -198,8 +223,11 @@ def load_group(
     base: str | None = None,
     loader: Loader | None = None,
     warnings: list[str] | None = None,
+    where: str | None = None,
 ) -> Group:
-    """Normalise a table or table group description; `base` is the document's own URL."""
+    """Check and normalise a table or table group description; `base` is the document's
+    own URL, `where` names it in messages (default: its URL). Errors in the metadata raise
+    ConversionFailed, naming the property."""
     warnings = warnings if warnings is not None else []
     loader = loader or file_loader
     if not isinstance(doc, dict):
@@ -208,33 +236,27 @@ def load_group(
             where="metadata",
             hint='describe the table as {"url": ..., "tableSchema": ...}',
         )
+    where = where or (display(base) if base else "metadata")
+    checker = Checker(where, warnings)
+    doc = checker.document(doc)
+    _raise(checker, where)
     base, lang = read_context(doc, base)
     if "tables" in doc:
-        tables_json = doc["tables"] if isinstance(doc["tables"], list) else []
-        group_json = doc
-    elif "url" in doc:
-        tables_json, group_json = [doc], {}
+        tables_json, group_json = doc["tables"], doc
     else:
-        raise BadInput(
-            'CSVW metadata has neither "url" nor "tables"',
-            where="metadata",
-            hint='add "url": the address or path of the CSV file',
-        )
+        tables_json, group_json = [doc], {}
     group_inherited = valid(group_json, INHERITED, "table group", warnings)
-    group_dialect = _linked(group_json.get("dialect"), base, loader) or {}
+    group_dialect = _linked(group_json.get("dialect"), "Dialect", base, loader, warnings)[0]
     tables = []
     for t in tables_json:
-        if not isinstance(t, dict) or not isinstance(t.get("url"), str):
-            warnings.append('metadata: a table without a "url" was ignored')
-            continue
         url = urljoin(base, t["url"]) if base else t["url"]
-        schema = _linked(t.get("tableSchema"), base, loader) or {}
+        schema_value = t.get("tableSchema", group_json.get("tableSchema"))
+        schema, schema_url = _linked(schema_value, "Schema", base, loader, warnings)
         dialect_json = dict(group_dialect)
-        dialect_json.update(_linked(t.get("dialect"), base, loader) or {})
+        dialect_json.update(_linked(t.get("dialect"), "Dialect", base, loader, warnings)[0])
         inherited = dict(group_inherited)
         inherited.update(valid(t, INHERITED, url, warnings))
         inherited.update(valid(schema, INHERITED, f"{url}: tableSchema", warnings))
-        table_lang = lang
         tables.append(
             Table(
                 url=url,
@@ -244,8 +266,10 @@ def load_group(
                 inherited=inherited,
                 suppress=t.get("suppressOutput") is True,
                 annotations={k: v for k, v in t.items() if is_annotation(k)},
-                lang=table_lang,
+                lang=lang,
                 base=base,
+                embedded=schema_value is None,
+                schema_url=schema_url,
             )
         )
     return Group(
@@ -257,19 +281,28 @@ def load_group(
     )
 
 
+def _raise(checker: Checker, where: str) -> None:
+    if checker.problems:
+        raise ConversionFailed(checker.problems, what=f"the metadata {where}")
+
+
 def _id(value, base):
     if not isinstance(value, str):
         return None
     return urljoin(base, value) if base else value
 
 
-def _linked(value, base: str | None, loader: Loader) -> dict | None:
-    """An embedded object, or the object at a URL (its relative URLs resolve against it)."""
+def _linked(value, kind: str, base, loader: Loader, warnings) -> tuple[dict, str | None]:
+    """(object, its URL): an embedded object, or the object at a URL, checked as `kind`."""
     if isinstance(value, dict):
-        return value
+        return value, None
     if isinstance(value, str):
         url = urljoin(base, value) if base else value
         doc = loader(url)
         if isinstance(doc, dict):
-            return doc
-    return None
+            checker = Checker(display(url), warnings)
+            doc = checker.describe(doc, kind, "", top=True)
+            _raise(checker, display(url))
+            return doc, url
+        warnings.append(f"{display(url)}: not a JSON object; ignored")
+    return {}, None

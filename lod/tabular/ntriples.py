@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable, Iterator
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -48,3 +49,39 @@ class BlankNodes:
 
 
 TYPE = iri(RDF + "type")
+
+
+# The converters yield N-Triples lines (str) and, from the fast path, chunks of whole rows
+# already encoded (bytes); between two rows, the general path yields ROW_END. These two turn
+# such a stream into one kind.
+ROW_END = b""
+CHUNK = 1 << 20
+
+
+def as_lines(items: Iterable[str | bytes]) -> Iterator[str]:
+    """Each N-Triples line as a str ("... .\\n")."""
+    for item in items:
+        if isinstance(item, bytes):
+            for line in item.decode("utf-8").split("\n")[:-1]:
+                yield line + "\n"
+        else:
+            yield item
+
+
+def as_chunks(items: Iterable[str | bytes], size: int = CHUNK) -> Iterator[bytes]:
+    """UTF-8 N-Triples in chunks of whole rows (about `size` bytes or more), so that no
+    blank node of a row is in two chunks (the table's and group's nodes may be)."""
+    lines: list[str] = []
+    length = 0
+    for item in items:
+        if isinstance(item, str):
+            lines.append(item)
+            length += len(item)
+            continue
+        if lines and (item or length >= size):
+            yield "".join(lines).encode("utf-8")
+            lines, length = [], 0
+        if item:
+            yield item
+    if lines:
+        yield "".join(lines).encode("utf-8")

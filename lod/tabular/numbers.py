@@ -7,6 +7,7 @@ trailing or leading ``%``/``‰``. Values come back as `Decimal` (or float for N
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -47,8 +48,10 @@ def _digits_regex(int_part: str, frac_part: str, group: str, exp_part: str) -> s
             raise NumberFormatError(f"invalid grouping in {int_part!r}")
         grouped = rf"\d{{1,{secondary}}}(?:{g}\d{{{secondary}}})*{g}\d{{{primary}}}"
         integer = rf"(?:{grouped}|\d{{1,{primary}}})"
-        if min_int > primary:
-            integer = rf"(?=[\d{g}]{{{min_int},}}){integer}"
+        if min_int > 1:  # at least min_int digits, wherever the group characters are
+            integer = rf"(?=(?:\d{g}?){{{min_int}}}){integer}"
+    elif exp_part is not None:  # scientific: the pattern fixes the integer digits
+        integer = rf"\d{{{min_int},{len(int_digits)}}}"
     else:
         integer = rf"\d{{{max(min_int, 1)},}}" if min_int else r"\d*"
     regex = integer
@@ -68,10 +71,18 @@ def _digits_regex(int_part: str, frac_part: str, group: str, exp_part: str) -> s
             frac = rf"\d{{{max(min_f, 1)},{max_f}}}"
         regex += rf"(?:DECIMAL{frac})" + ("" if min_f else "?")
     if exp_part is not None:
-        regex += rf"(?:[eE][+-]?\d{{{max(exp_part.count('0'), 1)},}})"
+        regex += rf"(?:E[+-]?\d{{{max(exp_part.count('0'), 1)},}})"
     return regex
 
 
+def _check_groups(text: str, group: str, decimal: str) -> None:
+    """Group characters only between digits of the integer part."""
+    whole = text.split(decimal)[0].lstrip("+-")
+    if group * 2 in whole or whole.startswith(group) or whole.endswith(group):
+        raise ValueError(f"has misplaced group characters {group!r}")
+
+
+@functools.lru_cache(maxsize=256)
 def compile_pattern(pattern: str, decimal: str, group: str) -> re.Pattern:
     """A regex for a UAX35 number pattern; group named `n` holds the number (with chars)."""
     pattern = pattern.split(";")[0]
@@ -118,7 +129,8 @@ def parse_number(value: str, base: str, fmt: dict | None) -> Decimal | float:
         scale, text = 100, text.replace("%", "", 1)
     elif "\u2030" in text:
         scale, text = 1000, text.replace("\u2030", "", 1)
-    if group:
+    if group and group in text:
+        _check_groups(text, group, decimal)
         text = text.replace(group, "")
     if decimal != ".":
         if "." in text:
@@ -181,7 +193,11 @@ def decimal_parser(decimal: str, group: str | None, fallback):
     values with %, ‰ or exponents go to `fallback`."""
 
     def parse(value: str) -> str:
-        text = value.replace(group, "") if group else value
+        if group and group in value:
+            _check_groups(value, group, decimal)
+            text = value.replace(group, "")
+        else:
+            text = value
         if decimal != ".":
             if "." in text:
                 raise ValueError("contains '.' but the decimal character is " + repr(decimal))

@@ -113,23 +113,27 @@ class Records:
             yield line
 
     def __iter__(self) -> Iterator[list[str]]:
-        d = self.dialect
-        kwargs = {
-            "delimiter": d.delimiter,
-            "doublequote": d.double_quote,
-            "skipinitialspace": d.skip_initial_space,
-            "strict": False,
-        }
-        if d.quote_char:
-            kwargs["quotechar"] = d.quote_char
-        else:
-            kwargs["quoting"] = csv.QUOTE_NONE
-        if d.escape_char:
-            kwargs["escapechar"] = d.escape_char
-        for record in csv.reader(self._filtered(), **kwargs):
+        for record in csv.reader(self._filtered(), **reader_options(self.dialect)):
             self.source_row += 1
             self._quotes = 0
             yield record
+
+
+def reader_options(d: Dialect) -> dict:
+    """The `csv.reader` arguments of a dialect."""
+    kwargs = {
+        "delimiter": d.delimiter,
+        "doublequote": d.double_quote,
+        "skipinitialspace": d.skip_initial_space,
+        "strict": False,
+    }
+    if d.quote_char:
+        kwargs["quotechar"] = d.quote_char
+    else:
+        kwargs["quoting"] = csv.QUOTE_NONE
+    if d.escape_char:
+        kwargs["escapechar"] = d.escape_char
+    return kwargs
 
 
 def open_records(
@@ -144,6 +148,34 @@ def open_records(
     A decoding failure becomes BadInput naming the file, row, line and byte offset.
     """
     where = where or str(path)
+    if dialect.skip_rows or dialect.comment_prefix:
+        return _records(path, dialect, where, on_comment)
+    return _plain_records(path, dialect, where)
+
+
+def _plain_records(path: Path, dialect: Dialect, where: str) -> Iterator[tuple[int, list[str]]]:
+    """The same records when no line is skipped: the csv module reads the decoded file
+    itself (a text file splits lines on CRLF, LF and CR as `iter_lines` does)."""
+    codec = codecs.lookup(dialect.encoding).name
+    row = 0
+    try:
+        with open(path, encoding="utf-8-sig" if codec == "utf-8" else codec, newline="") as f:
+            for record in csv.reader(f, **reader_options(dialect)):
+                row += 1
+                yield row, record
+    except UnicodeDecodeError:  # located by reading again line by line: raises BadInput
+        for _ in _records(path, dialect, where, None):
+            pass
+        raise
+    except csv.Error as e:
+        raise BadInput(
+            f"cannot parse the CSV: {e}",
+            where=f"{where}, row {row + 1}",
+            hint="check the quoting around this row",
+        ) from None
+
+
+def _records(path, dialect, where, on_comment) -> Iterator[tuple[int, list[str]]]:
     with open(path, "rb") as stream:
         records = Records(iter_lines(stream, dialect.encoding), dialect, on_comment)
         try:

@@ -19,6 +19,7 @@ from ..labels import label
 from ..namespaces import DCAT, DCTERMS
 from ..rdfio import serialize_graph
 from .http import alternates, choose, respond, services, split_suffix
+from .resources import store_labels
 
 bp = Blueprint("catalog", __name__)
 
@@ -114,6 +115,7 @@ def dataset(name: str):
         doc = catalog_mod.dataset_json(graph, iri)
         doc["distribuce"] = sorted(doc.get("distribuce", []), key=_distribution_rank)
         facts = _facts(graph, iri)
+        facts["names"] = store_labels({str(o) for o in graph.objects(URIRef(iri), DCTERMS.spatial)})
         schema = _table_schema(dataset_id)
         return respond(
             fmt,

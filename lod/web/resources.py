@@ -76,8 +76,9 @@ def store_labels(iris: set[str]) -> dict[str, str]:
     result = services().store.query(
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
         "PREFIX dct: <http://purl.org/dc/terms/> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
         f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} "
-        "{ ?s rdfs:label ?l } UNION { ?s dct:title ?l } }"
+        "{ ?s rdfs:label ?l } UNION { ?s dct:title ?l } UNION { ?s skos:prefLabel ?l } }"
     )
     labels: dict[str, str] = {}
     for row in result.rows():

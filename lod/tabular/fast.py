@@ -1,0 +1,462 @@
+"""The fast path of csv2rdf: rows in batches, column by column, straight to UTF-8 bytes.
+
+`FastRows.compile` accepts a table whose rows all give triples of one shape: one subject per
+row (a blank node, or an ``aboutUrl`` of ``_row``, ``_sourceRow`` and column values under an
+absolute IRI), predicates that do not depend on the row, literal objects. It declines (None)
+anything else (``valueUrl``, separators, virtual columns, ``rowTitles``, comment lines, key
+checks), which the general, row-by-row code in `csv2rdf` converts. For a table it accepts it
+writes exactly what the general code would: the same lines in the same order, the same blank
+node labels, and the same warnings and errors in the same order.
+
+Per batch of rows the cells are transposed into columns, and each column is trimmed,
+normalised, nulled and converted as a whole: values already in their canonical form (plain
+integers and decimals) are recognised by one regular expression, repeated values by a cache,
+and the rest go cell by cell through the column's `ColumnPlan` (the general code's own parsing,
+with its warnings). The lines are then written as pieces (subject; predicate and opening quote;
+value; closing quote, datatype or language) that `zip` interleaves into a `BytesIO`, so no
+Python code runs per triple.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Callable, Iterator
+from itertools import chain, islice, repeat
+from urllib.parse import quote
+
+from .ntriples import CSVW, TYPE, XSD, iri, literal
+
+ENABLED = True  # tests turn it off to compare with the general code
+BATCH = 4096  # rows per chunk of output
+CACHE = 1 << 16  # cached values per column
+_MISS = object()
+_ESCAPABLE = re.compile(r'["\\\n\r]')
+_SPACE = re.compile(r"[\r\n\t]")
+_URI_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # values quote(v, safe="") leaves as they are
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_ROW_VARS = {"_row", "_sourceRow"}
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def _constant(text: str) -> bytes:
+    """Text for a bytes %-format."""
+    return _utf8(text).replace(b"%", b"%%")
+
+
+def _encode_all(values: list[str]) -> list[bytes]:
+    pieces = "\n".join(values).encode("utf-8").split(b"\n")
+    return pieces if len(pieces) == len(values) else [_utf8(v) for v in values]
+
+
+def _escaped(values: list[str]) -> list[str]:
+    """The values as N-Triples string contents (what `literal` writes between the quotes)."""
+    text = "\x00".join(values)
+    for char, escape in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r")):
+        text = text.replace(char, escape)
+    escaped = text.split("\x00")
+    return escaped if len(escaped) == len(values) else [literal(v)[1:-1] for v in values]
+
+
+class _Recorder:
+    """Stands in for the table's RowWarnings during a batch: keeps every call with the (row,
+    step, column) it was made for, and replays them in the order the row-by-row code makes
+    them."""
+
+    def __init__(self):
+        self.key: tuple = (0, 0, 0)
+        self.calls: list = []
+
+    def __getattr__(self, name: str):
+        def record(*args, **kwargs):
+            self.calls.append((self.key, len(self.calls), name, args, kwargs))
+
+        return record
+
+    def replay(self, target) -> None:
+        for _key, _n, name, args, kwargs in sorted(self.calls, key=lambda c: c[:2]):
+            getattr(target, name)(*args, **kwargs)
+        self.calls.clear()
+
+
+class _Numbers:
+    """Plain integers or decimals ("-012", "1234,50") of a whole batch made canonical ("-12",
+    "1234.5") by a few regular expressions over the joined values: what the column's parser
+    (`numbers.integer_parser`, `numbers.decimal_parser`) returns for each of them."""
+
+    PROBES = ["0", "-0", "+0", "7", "-7", "+7", "007", "-007", "10", "100", "1D50", "-0D0"]
+    PROBES += ["0D0", "-0D50", "00D5", "12D000", "+1D5", "-0D05", "0D10"]
+
+    def __init__(self, decimal: str | None):
+        d = re.escape(decimal or ".")
+        number = r"[+-]?[0-9]{1,18}" + ("" if decimal is None else rf"(?:{d}[0-9]{{1,18}})?")
+        self.one = re.compile(number).fullmatch
+        self.all = re.compile(rf"(?:{number}\n)*").fullmatch
+        canonical = (
+            r"(?:-?[1-9][0-9]*|0)"
+            if decimal is None
+            else (rf"(?!-0(?:{d}|\n))-?(?:0|[1-9][0-9]*)(?:{d}[0-9]*[1-9])?")
+        )
+        self.canonical_all = re.compile(rf"(?:{canonical}\n)*").fullmatch
+        self.decimal = decimal
+        steps = [(r"^\+", "")]
+        if decimal is not None:  # trailing zeros of the fraction, then an empty fraction
+            steps += [(rf"({d}[0-9]*?)0+$", r"\1"), (rf"{d}$", "")]
+        steps += [(r"^(-?)0+(?=[0-9])", r"\1"), (r"^-0$", "0")]
+        self.steps = [(re.compile(pattern, re.M), repl) for pattern, repl in steps]
+
+    @classmethod
+    def of(cls, plan) -> _Numbers | None:
+        """For an integer or decimal column without pattern or bounds, if its parser agrees."""
+        dt = plan.column.datatype
+        fmt = getattr(dt, "number_format", None) or {}
+        if getattr(dt, "bounds", True) or plan.fast is None or fmt.get("pattern"):
+            return None
+        if dt.base == "integer" and not fmt:
+            numbers = cls(None)
+        elif dt.base == "decimal":
+            char, group = fmt.get("decimalChar", "."), fmt.get("groupChar")
+            if not isinstance(char, str) or len(char) != 1 or char in "-+0123456789\n":
+                return None
+            if group is not None and (not isinstance(group, str) or group in "+-0123456789" + char):
+                return None
+            numbers = cls(char)
+        else:
+            return None
+        probes = [p.replace("D", numbers.decimal or ".") for p in cls.PROBES]
+        probes = [p for p in probes if numbers.one(p)]
+        try:
+            agrees = numbers.canonical(probes) == [plan.fast(p) for p in probes]
+        except ValueError:
+            agrees = False
+        return numbers if agrees else None
+
+    def canonical(self, values: list[str]) -> list[str] | None:
+        """The values in canonical form, or None if one of them is not a plain number."""
+        text = "\n".join(values) + "\n"
+        if not self.canonical_all(text):
+            if not self.all(text):
+                return None
+            for regex, repl in self.steps:
+                text = regex.sub(repl, text)
+        if self.decimal not in (None, "."):
+            text = text.replace(self.decimal, ".")
+        return text.split("\n")[:-1]
+
+
+class _Column:
+    """A real column: its values in a batch, and the pieces of its lines."""
+
+    def __init__(self, plan, index: int, recorder: _Recorder, strip: Callable | None):
+        self.plan = copy.copy(plan)
+        self.plan.warnings = recorder  # warnings in order: see _Recorder
+        self.index, self.recorder, self.strip = index, recorder, strip
+        self.name = plan.column.name
+        self.output = not plan.column.suppress
+        self.normalize, self.default = plan.normalize, plan.default
+        self.null, self.required = plan.null, plan.required
+        self.identity = plan.fast is None
+        self.numbers = _Numbers.of(plan)
+        self.cache: dict[str, str | None] = {}
+        probe = plan.literal("0", True)  # the literal's syntax, as the plan writes it
+        self.close = probe[2:] if probe.startswith('"0"') else ""
+        self.escapes = plan.literal('"', True) != '"""' + self.close[1:]
+        self.predicate = plan.predicate
+        self.open = _utf8(f' {plan.predicate} "')
+        self.end = _utf8(self.close + " .\n")
+
+    @property
+    def usable(self) -> bool:
+        return (
+            self.plan.separator is None
+            and self.plan.column.value is None
+            and self.predicate is not None
+            and self.close.startswith('"')
+            and self.plan.literal("1", True) == '"1' + self.close
+        )
+
+    def values(self, cells, rows) -> tuple[list, list | None, bool]:
+        """The cells' values (None when null), the ok flags if some value is invalid, and
+        whether some value is null."""
+        cells = list(map(self.strip, cells)) if self.strip is not None else list(cells)
+        trimmed = cells
+        if self.normalize is not None and (
+            self.strip is not str.strip or _SPACE.search("\x00".join(cells))
+        ):
+            cells = list(map(self.normalize, cells))
+        if self.default:
+            default = self.default
+            cells = [c or default for c in cells]
+        misses: list[int] = []
+        null = self.null
+        if null.isdisjoint(cells):
+            values, where = list(cells), None
+        else:
+            values = [None if c in null else c for c in cells]
+            where = [i for i, v in enumerate(values) if v is not None]
+            if self.required:
+                misses = [i for i, v in enumerate(values) if v is None]
+        if not self.identity:
+            self._convert(values, where, misses)
+        if not misses:
+            return values, None, where is not None
+        ok = [True] * len(values)
+        cache = self.cache
+        for i in sorted(misses):
+            before = len(self.recorder.calls)
+            self.recorder.key = (rows[i], 1, self.index)
+            values[i], ok[i] = self.plan.parse(trimmed[i], rows[i])
+            if ok[i] and len(self.recorder.calls) == before and len(cache) < CACHE:
+                cache[cells[i]] = values[i]
+        return values, ok, None in values
+
+    def _convert(self, values: list, where: list[int] | None, misses: list[int]) -> None:
+        """Convert the values (at `where`, default all) in place; add the indexes left for
+        the plan to parse to `misses`."""
+        present = values if where is None else [values[i] for i in where]
+        if self.numbers is not None:
+            converted = self.numbers.canonical(present)
+            if converted is not None and where is None:
+                values[:] = converted
+                return
+            if converted is None:  # some are not plain: those are parsed one by one
+                one, indexes = self.numbers.one, range(len(values)) if where is None else where
+                plain = [i for i in indexes if one(values[i])]
+                misses.extend(sorted(set(indexes) - set(plain)))
+                where = plain
+                converted = self.numbers.canonical([values[i] for i in plain]) or []
+            for i, v in zip(where, converted, strict=True):
+                values[i] = v
+            return
+        found = list(map(self.cache.get, present, repeat(_MISS)))
+        if where is None and _MISS not in found:
+            values[:] = found
+            return
+        for i, v in zip(range(len(values)) if where is None else where, found, strict=True):
+            if v is _MISS:
+                misses.append(i)
+            else:
+                values[i] = v
+
+    def pieces(self, subjects: list[bytes], values: list, ok: list | None, nulls: bool) -> tuple:
+        """This column's part of the batch: (subjects, open, values, end), or (lines,)."""
+        if ok is not None and not all(ok):
+            plan, p = self.plan, self.predicate
+            return (
+                [
+                    s + _utf8(f" {p} {plan.literal(v, good)} .\n") if v is not None else b""
+                    for s, v, good in zip(subjects, values, ok, strict=True)
+                ],
+            )
+        present = [v for v in values if v is not None] if nulls else values
+        if self.escapes and _ESCAPABLE.search("".join(present)):
+            present = _escaped(present)
+        encoded = _encode_all(present)
+        if not nulls:
+            return (subjects, repeat(self.open), encoded, repeat(self.end))
+        start, end, it = self.open, self.end, iter(encoded)
+        return (
+            [
+                s + start + next(it) + end if v is not None else b""
+                for s, v in zip(subjects, values, strict=True)
+            ],
+        )
+
+
+class _Subjects:
+    """The subject of each row: a new blank node, or the aboutUrl template expanded (as a
+    bytes %-format of its literal parts, IRI-escaped, and its variables)."""
+
+    def __init__(self, template):
+        self.template = template
+        self.variables: list[str] = []
+        self.format = b""
+        if template is not None:
+            text = "<"
+            for i, part in enumerate(template._parts):  # literal, variable, literal, ...
+                if i % 2:
+                    self.variables.append(part)
+                    text += "\x01"
+                else:
+                    text += iri(part)[1:-1]
+            self.format = _constant(text + ">").replace(b"\x01", b"%s")
+
+    @classmethod
+    def of(cls, template, names: set[str]) -> _Subjects | None:
+        """None if the template may give a relative IRI or a prefixed name (expanded and
+        resolved by the general code), or uses other variables than row numbers and cells."""
+        if template is None:
+            return cls(None)
+        parts = getattr(template, "_parts", None)
+        if parts is None or not template.variables <= names | _ROW_VARS:
+            return None
+        if not _ABSOLUTE.match(parts[0]) or "\x01" in template.text:
+            return None
+        return cls(template)
+
+    def expand(self, row_nums: range, source_rows, values: dict[str, list]) -> list[bytes]:
+        columns = []
+        for name in self.variables:
+            if name == "_row":
+                column = list(map(str, row_nums))
+            elif name == "_sourceRow":
+                column = list(map(str, source_rows))
+            else:
+                column = ["" if v is None else v for v in values[name]]
+                if not _URI_SAFE.fullmatch("".join(column)):
+                    column = [quote(v, safe="") for v in column]
+            columns.append(_encode_all(column))
+        if not columns:
+            return [self.format.replace(b"%%", b"%")] * len(row_nums)
+        if len(columns) == 1:
+            return list(map(self.format.__mod__, columns[0]))
+        return list(map(self.format.__mod__, zip(*columns, strict=True)))
+
+
+class FastRows:
+    """The rows of one table after its header, converted in batches."""
+
+    def __init__(self, table, columns: list[_Column], subjects: _Subjects, minimal: bool, strip):
+        self.table, self.columns, self.subjects, self.minimal = table, columns, subjects, minimal
+        self.strip = strip
+        self.recorder = columns[0].recorder if columns else _Recorder()
+        self.width = len(columns)
+        self.outputs = [c for c in columns if c.output]
+        self.row_num = 0
+
+    @classmethod
+    def compile(cls, table, plans: list, *, minimal: bool, row_titles) -> FastRows | None:
+        """The fast path for a table with these column plans, or None if it does not fit."""
+        d = table.dialect
+        if (
+            not ENABLED
+            or getattr(table, "key_check", None) is not None
+            or row_titles
+            or d.comment_prefix
+            or any(p.column.virtual for p in plans)
+        ):
+            return None
+        strip = {True: str.strip, "start": str.lstrip, "end": str.rstrip}.get(d.trim)
+        recorder = _Recorder()
+        columns = [_Column(p, i, recorder, strip) for i, p in enumerate(plans)]
+        names = {c.name for c in columns}
+        abouts = {
+            c.plan.column.about.text if c.plan.column.about else None for c in columns if c.output
+        }
+        if len(names) != len(columns) or len(abouts) > 1 or not all(c.usable for c in columns):
+            return None
+        templates = [c.plan.column.about for c in columns if c.output and c.plan.column.about]
+        subjects = _Subjects.of(templates[0] if templates else None, names)
+        if subjects is None:
+            return None
+        return cls(table, columns, subjects, minimal, strip)
+
+    def run(
+        self,
+        first: tuple[int, list[str]],
+        records: Iterator[tuple[int, list[str]]],
+        *,
+        t: str,
+        bnodes,
+        row_warnings,
+        fit: Callable,
+    ) -> Iterator[bytes]:
+        """The lines of the first data row (already cut and trimmed) and all rows after it.
+        `fit(source_row, cells, row_warnings)` fits a row of the wrong length to the table."""
+        d = self.table.dialect
+        skip, blank = d.skip_columns, d.skip_blank_rows
+        frame = self._frame(t)
+        prefix = bnodes.prefix.encode()
+        pending = [first]
+        first_row = True
+        while True:
+            batch = pending + list(islice(records, BATCH - len(pending)))
+            pending = []
+            if not batch:
+                return
+            sources, rows = (list(c) for c in zip(*batch, strict=True))
+            if skip and not first_row:
+                rows = [r[skip:] for r in rows]
+            elif skip:
+                rows = rows[:1] + [r[skip:] for r in rows[1:]]
+            first_row = False
+            if blank:
+                keep = [i for i, r in enumerate(rows) if any(map(self._trim, r))]
+                if len(keep) != len(rows):
+                    rows, sources = [rows[i] for i in keep], [sources[i] for i in keep]
+                    if not rows:
+                        continue
+            if any(map(self.width.__ne__, map(len, rows))):
+                rows = [
+                    r if len(r) == self.width else self._fit(fit, n, r)
+                    for n, r in zip(sources, rows, strict=True)
+                ]
+            yield self._batch(rows, sources, frame, prefix, bnodes)
+            self.recorder.replay(row_warnings)
+
+    def _trim(self, cell: str) -> str:
+        return self.strip(cell) if self.strip is not None else cell
+
+    def _fit(self, fit, source_row: int, cells: list[str]) -> list[str]:
+        self.recorder.key = (source_row, 0, 0)
+        return fit(source_row, [self._trim(c) for c in cells], self.recorder)
+
+    def _frame(self, t: str) -> bytes | None:
+        if self.minimal:
+            return None
+        url = iri(self.table.url.split("#")[0] + "#row=")[:-1]
+        lines = [
+            f"{t} {iri(CSVW + 'row')} \x01 .",
+            f"\x01 {TYPE} {iri(CSVW + 'Row')} .",
+            f'\x01 {iri(CSVW + "rownum")} "\x02"^^{iri(XSD + "integer")} .',
+            f"\x01 {iri(CSVW + 'url')} {url}\x02>",
+        ]
+        lines[-1] += " ."
+        if self.outputs:
+            lines.append(f"\x01 {iri(CSVW + 'describes')} \x01 .")
+        text = _constant("\n".join(lines) + "\n")
+        return text.replace(b"\x01", b"%s").replace(b"\x02", b"%d")
+
+    def _batch(self, rows, sources, frame, prefix: bytes, bnodes) -> bytes:
+        cells = list(zip(*rows, strict=False)) if rows else []  # rows were fitted
+        rows_n = range(self.row_num + 1, self.row_num + 1 + len(rows))
+        self.row_num += len(rows)
+        values, results = {}, {}
+        for column, column_cells in zip(self.columns, cells, strict=True):
+            results[column.name] = column.values(column_cells, sources)
+            values[column.name] = results[column.name][0]
+        parts: list = []
+        count = bnodes.count
+        per_row = (0 if self.minimal else 1) + (
+            1 if self.outputs and self.subjects.template is None else 0
+        )
+        bnodes.count += per_row * len(rows)
+        if not self.outputs:
+            subjects = []
+        elif self.subjects.template is None:
+            first = count + per_row
+            subjects = [b"%s%d" % (prefix, k) for k in range(first, bnodes.count + 1, per_row)]
+        else:
+            subjects = self.subjects.expand(rows_n, sources, values)
+        if frame is not None:
+            nodes = [b"%s%d" % (prefix, k) for k in range(count + 1, bnodes.count + 1, per_row)]
+            if self.outputs:
+                frames = [
+                    frame % (r, r, r, n, r, source, r, s)
+                    for r, n, source, s in zip(nodes, rows_n, sources, subjects, strict=True)
+                ]
+            else:
+                frames = [
+                    frame % (r, r, r, n, r, source)
+                    for r, n, source in zip(nodes, rows_n, sources, strict=True)
+                ]
+            parts.append(frames)
+        for column in self.outputs:
+            parts.extend(column.pieces(subjects, *results[column.name]))
+        out = io.BytesIO()
+        out.writelines(chain.from_iterable(zip(*parts, strict=False)))
+        return out.getvalue()

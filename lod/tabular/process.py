@@ -1,0 +1,232 @@
+"""The CSVW processor behind `lod convert`: from a CSV file, a spreadsheet or a CSVW metadata
+document to RDF (https://www.w3.org/TR/csv2rdf/), with the metadata found as the CSVW spec
+says (https://www.w3.org/TR/tabular-data-model/#locating-metadata).
+
+A CSV's metadata is, in this order: the user's (`metadata`), the document a ``Link`` header
+names (`link_header`), the site-wide locations (``{+url}-metadata.json``, ``csv-metadata.json``,
+or the lines of the host's ``/.well-known/csvm``), else inferred by lod (`infer`) or, as W3C
+csv2rdf does, the header row alone. URLs are read from local files only (`sources.Files`).
+
+Errors stop the conversion (`ConversionFailed`, exit 1): the metadata's at once, the data's
+(invalid cells, required values, keys) after the whole group was read, unless `strict` is
+False. The N-Triples already produced must then be thrown away.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from lod.errors import BadInput
+
+from .csv2rdf import group_triples, table_triples
+from .keys import Keys
+from .locate import locate_metadata
+from .metadata import Group, load_group
+from .ntriples import BlankNodes, as_chunks, as_lines
+from .problems import Report, display
+from .sheets import is_spreadsheet
+from .sources import Files
+
+Opener = Callable[[str], Path]
+
+
+def group_lines(
+    group: Group,
+    *,
+    open_table: Opener,
+    minimal: bool,
+    report: Report,
+    what: str,
+    chunks: bool = False,
+) -> Iterator:
+    """csv2rdf of a loaded table group with its key checks: N-Triples lines (str), or with
+    `chunks` UTF-8 bytes of many lines (the fast way to write them). Errors in the keys'
+    definitions raise at once; errors in the data raise ConversionFailed when the lines run out."""
+    keys = Keys(group, report, report.warnings)
+    items = _lines(group, keys, open_table, minimal, report, what)
+    return as_chunks(items) if chunks else as_lines(items)
+
+
+def _lines(group, keys, open_table, minimal, report, what) -> Iterator[str]:
+    yield from group_triples(
+        group, minimal=minimal, open_table=open_table, warnings=report.warnings, report=report
+    )
+    for table in {id(t): t for t in keys.referenced if t.suppress}.values():
+        for _ in table_triples(  # read only for its keys
+            table,
+            "_:x",
+            open_table(table.url),
+            minimal=True,
+            bnodes=BlankNodes(),
+            warnings=report.warnings,
+            report=report,
+        ):
+            pass
+    keys.finish()
+    report.check(what)
+
+
+def url_for(table: Path, *, url: str | None = None, maps: Iterable[tuple[str, Path]] = ()) -> str:
+    """The URL a local table stands for (as `convert` decides it)."""
+    return url or Files(maps).url_of(Path(table))
+
+
+def is_metadata_file(path: Path) -> bool:
+    """A CSVW metadata document (a JSON object), not a table (a JSON array of records is)."""
+    if is_spreadsheet(path):
+        return False
+    if path.suffix.lower() in (".json", ".jsonld"):
+        return True
+    with open(path, "rb") as f:
+        head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"{")
+
+
+def convert(
+    table: Path,
+    *,
+    metadata: dict | Path | None = None,
+    minimal: bool = False,
+    sheet=None,
+    warnings: list[str] | None = None,
+    base: str | None = None,
+    url: str | None = None,
+    maps: Iterable[tuple[str, Path]] = (),
+    link_header: str | None = None,
+    strict: bool = True,
+    infer: bool = True,
+    chunks: bool = False,
+) -> Iterator:
+    """csv2rdf of a table file (CSV, XLSX, ODS) or of a CSVW metadata document: N-Triples
+    lines, or with `chunks` UTF-8 bytes of many lines.
+
+    `url` is the URL the local file stands for (default: its file: URL, or its URL under a
+    mapped prefix); files beside it stand for the URLs beside `url`. `maps` are (URL prefix,
+    folder) pairs. `metadata` is the user's metadata (a dict whose URL is `base`, or a file).
+    """
+    table = Path(table)
+    warnings = warnings if warnings is not None else []
+    if not table.is_file():
+        raise BadInput(
+            "the file does not exist", where=str(table), hint="check the path of the table"
+        )
+    files = Files(maps)
+    table_url = url_for(table, url=url, maps=files.maps)
+    files.pin(table_url, table)
+    files.beside(table_url, table)
+    report = Report(warnings, strict=strict)
+    if is_metadata_file(table):
+        if metadata is not None:
+            raise BadInput(
+                "TABLE is a metadata document, so --metadata cannot be used too",
+                where=str(table),
+                hint="give the CSV as TABLE with --metadata, or the metadata alone",
+            )
+        doc = files.load_json(table_url)
+        return _run(doc, table_url, files, report, minimal, what=display(table_url), chunks=chunks)
+    if isinstance(metadata, Path):
+        base = base or files.url_of(metadata)
+        files.pin(base, metadata)
+        metadata = files.load_json(base)
+    if is_spreadsheet(table):
+        return _spreadsheet(table, table_url, metadata, base, sheet, files, report, minimal, chunks)
+    inferred = False
+    if metadata is None:
+        metadata, base = locate_metadata(
+            table_url,
+            files.find_json,
+            link_header=link_header,
+            locations=files.locations(table_url),
+            warnings=warnings,
+        )
+        if base == table_url and infer:  # nothing found: lod infers the schema
+            from .infer import scientific_warning
+            from .prepare import build_metadata, scan
+
+            result = scan(table)  # its row repairs are reported again when the rows are read
+            for title, guess in zip(result.titles, result.guesses, strict=True):
+                if note := scientific_warning(title, guess):
+                    warnings.append(f"{display(table_url)}: {note}")
+            metadata = build_metadata(
+                result,
+                table_url=table_url,
+                about_url=None,
+                property_url=None,
+                lang="cs",
+                dialect=result.dialect,
+            )
+            inferred = True
+    base = base or table_url
+    return _run(
+        metadata,
+        base,
+        files,
+        report,
+        minimal,
+        what=display(table_url),
+        table=table,
+        fit=inferred,
+        chunks=chunks,
+    )
+
+
+def _run(doc, base, files, report, minimal, *, what, table=None, fit=False, chunks=False):
+    group = load_group(doc, base=base, loader=files.load_json, warnings=report.warnings)
+    for t in group.tables:
+        t.repair_rows = fit
+    open_table = files.table
+    if table is not None and len(group.tables) == 1 and not _readable(files, group.tables[0].url):
+        report.warn(f"{display(group.tables[0].url)} is not a local file: reading {table} for it")
+
+        def open_table(url: str) -> Path:
+            return table
+
+    return group_lines(
+        group, open_table=open_table, minimal=minimal, report=report, what=what, chunks=chunks
+    )
+
+
+def _readable(files: Files, url: str) -> bool:
+    path = files.local(url)
+    return path is not None and path.is_file()
+
+
+def _spreadsheet(table, url, metadata, base, sheet, files, report, minimal, chunks=False):
+    """A sheet is converted through a temporary canonical CSV (inferred metadata unless the
+    user gave some)."""
+    from .prepare import build_metadata, write_canonical
+
+    tmp = Path(tempfile.mkdtemp(prefix="lod-convert-"))
+    try:
+        canonical = tmp / (table.stem + ".csv")
+        result = write_canonical(table, canonical, sheet=sheet)
+        report.warnings.extend(result.warnings)
+        if metadata is None:
+            metadata = build_metadata(
+                result, table_url=url, about_url=None, property_url=None, lang="cs", dialect=None
+            )
+        files.pin(url, canonical)
+        lines = _run(
+            metadata,
+            base or url,
+            files,
+            report,
+            minimal,
+            what=display(url),
+            table=canonical,
+            chunks=chunks,
+        )
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return _cleaning_up(lines, tmp)
+
+
+def _cleaning_up(lines: Iterator[str], tmp: Path) -> Iterator[str]:
+    try:
+        yield from lines
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,127 @@
+"""`lod convert` on W3C CSVW suite cases: --url, --map, --link-header, --metadata, --lenient,
+and its exit codes (0 converted, 1 errors in the table or metadata, 2 unreadable or usage)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib.compare import isomorphic
+
+from lod.cli import main
+
+from .test_tabular_csvw_suite import BASE, SUITE, WELL_KNOWN, expected_graph, parse
+
+pytestmark = pytest.mark.skipif(not SUITE.exists(), reason=f"CSVW suite not found at {SUITE}")
+SUITE_MAP = f"{BASE}={SUITE}"
+
+
+def lod(*args):
+    result = CliRunner().invoke(main, ["convert", *map(str, args)], catch_exceptions=False)
+    return result
+
+
+def graph_of(result):
+    assert result.exit_code == 0, result.stderr
+    return parse(result.stdout)
+
+
+def expected(result_path: str):
+    return expected_graph({"result": result_path})
+
+
+def test_csv_with_url_and_link_header():
+    """test014: the Link header names the metadata; --url places the file on w3.org, and the
+    files beside it stand for the URLs beside that."""
+    result = lod(
+        SUITE / "test014" / "tree-ops.csv",
+        "--url",
+        BASE + "test014/tree-ops.csv",
+        "--link-header",
+        '<linked-metadata.json>; rel="describedby"; type="application/csvm+json"',
+        "-f",
+        "nt",
+    )
+    assert isomorphic(graph_of(result), expected("test014/result.ttl"))
+
+
+def test_metadata_document_as_table_with_map():
+    """test011: TABLE is the metadata; the mapped folder gives it its w3.org URL."""
+    result = lod(SUITE / "test011" / "tree-ops.csv-metadata.json", "--map", SUITE_MAP, "-f", "nt")
+    assert isomorphic(graph_of(result), expected("test011/result.ttl"))
+
+
+def test_well_known_csvm_and_user_metadata():
+    """test259 finds csvm.json through the mapped /.well-known/csvm; test013 uses --metadata."""
+    result = lod(
+        SUITE / "test259" / "tree-ops.csv",
+        "--map",
+        SUITE_MAP,
+        "--map",
+        f"http://www.w3.org/.well-known/={WELL_KNOWN}",
+        "-f",
+        "nt",
+    )
+    assert isomorphic(graph_of(result), expected("test259/result.ttl"))
+    result = lod(
+        SUITE / "tree-ops.csv",
+        "--metadata",
+        SUITE / "test013-user-metadata.json",
+        "--map",
+        SUITE_MAP,
+        "-f",
+        "nt",
+    )
+    assert isomorphic(graph_of(result), expected("test013.ttl"))
+
+
+def test_negative_case_exits_1_and_writes_nothing(tmp_path):
+    """test077: a table group @id that is a blank node."""
+    out = tmp_path / "out.ttl"
+    result = lod(SUITE / "test077-metadata.json", "--map", SUITE_MAP, "-o", out)
+    assert result.exit_code == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert f"error: {BASE}test077-metadata.json: @id: must not be a blank node" in result.stderr
+
+
+def test_data_error_exits_1_unless_lenient():
+    """test125: an empty cell in a required column."""
+    args = (SUITE / "test125-metadata.json", "--map", SUITE_MAP, "-f", "nt")
+    strict = lod(*args)
+    assert strict.exit_code == 1 and strict.stdout == ""
+    assert (
+        f"error: {BASE}test125.csv, row 4, column 2 (latitude): a value is required, "
+        "but the cell is empty" in strict.stderr
+    )
+    lenient = lod(*args, "--lenient")
+    assert isomorphic(graph_of(lenient), expected("test125.ttl"))
+    assert "warning: " in lenient.stderr and "row 4, column 2" in lenient.stderr
+
+
+def test_unreadable_input_exits_2(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"url": "t.csv",', encoding="utf-8")
+    result = lod(broken)
+    assert result.exit_code == 2 and "invalid JSON" in result.stderr
+    cp1250 = tmp_path / "t.csv"
+    cp1250.write_bytes("obec\nJičín\n".encode("cp1250"))
+    result = lod(cp1250, "--no-infer")
+    assert result.exit_code == 2 and "not valid utf-8" in result.stderr
+    assert lod(tmp_path / "missing.csv").exit_code == 2
+    assert lod(cp1250, "--map", "no-equals-sign").exit_code == 2
+
+
+def test_metadata_beside_the_csv_is_found(tmp_path):
+    """A plain local CSV with its {name}-metadata.json beside it (no options)."""
+    csv = tmp_path / "obce.csv"
+    csv.write_text("kod,nazev\n569810,Hradec Králové\n", encoding="utf-8")
+    (tmp_path / "obce.csv-metadata.json").write_text(
+        '{"@context": "http://www.w3.org/ns/csvw", "url": "obce.csv", "tableSchema": '
+        '{"columns": [{"name": "kod", "titles": "kod", "datatype": "integer"},'
+        ' {"name": "nazev", "titles": "nazev"}], "aboutUrl": "obec/{kod}"}}',
+        encoding="utf-8",
+    )
+    g = graph_of(lod(csv, "--minimal", "-f", "nt"))
+    subject = Path(tmp_path / "obec" / "569810").as_uri()
+    assert {str(s) for s in g.subjects()} == {subject}

@@ -1,0 +1,219 @@
+"""The fast path of csv2rdf (lod/tabular/fast.py) writes exactly what the general path writes.
+
+Every conversion here runs twice, with the fast path on and off, and must give the same bytes
+(blank node labels included), the same warnings in the same order and the same errors: on
+the W3C CSVW test suite and on many generated tables with Czech values, invalid cells, nulls,
+defaults, whitespace, quotes, rows of the wrong length and the dialect options.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from lod.errors import LodError
+from lod.tabular import convert, fast, to_ntriples
+from lod.tabular.fast import _Numbers
+from lod.tabular.numbers import decimal_parser, integer_parser
+from tests import test_tabular_csvw_suite as suite
+
+
+@pytest.fixture(autouse=True)
+def fixed_blank_nodes(monkeypatch):
+    monkeypatch.setattr("lod.tabular.ntriples.secrets.token_hex", lambda n: "0" * (2 * n))
+
+
+def both(run) -> tuple:
+    """(output, warnings, error) of `run(warnings)` with the fast path off, then on."""
+    results = []
+    for enabled in (False, True):
+        fast.ENABLED = enabled
+        warnings: list[str] = []
+        try:
+            out, error = run(warnings), None
+        except LodError as e:
+            out, error = None, (type(e), str(e), [str(p) for p in getattr(e, "problems", [])])
+        finally:
+            fast.ENABLED = True
+        results.append((out, warnings, error))
+    return results[0], results[1]
+
+
+def used_fast(monkeypatch, run) -> bool:
+    calls = []
+    original = fast.FastRows.compile.__func__
+
+    def compile(cls, *args, **kwargs):
+        result = original(cls, *args, **kwargs)
+        calls.append(result is not None)
+        return result
+
+    monkeypatch.setattr(fast.FastRows, "compile", classmethod(compile))
+    try:
+        run([])
+    except LodError:
+        pass
+    return any(calls)
+
+
+@suite.needs_suite
+@pytest.mark.parametrize(
+    "entry", [p.values[0] for p in suite._params(None)], ids=lambda e: e["id"].split("#")[-1]
+)
+def test_csvw_suite_same_with_and_without_fast_path(entry):
+    path, kwargs = suite.arguments(entry)
+
+    def run(warnings):
+        return "".join(convert(path, strict=False, warnings=warnings, **kwargs))
+
+    general, quick = both(run)
+    assert quick == general
+
+
+TEXTS = ["Hradec Králové", "Žďár nad Sázavou", 'objekt "Radnice"', "a\\b", "řádek\nnový"]
+TEXTS += ["x\ry", " mezery ", "\ttab", "", "-", "N/A", "0042", "příliš žluťoučký kůň", "%C3%A9"]
+INTEGERS = ["0", "7", "-7", "+7", "007", "-0", "-007", "123456789012345678901234", "1 000"]
+INTEGERS += ["1,5", "abc", "", "-", " 42 ", "\u0663", "99999999999", "12"]
+DECIMALS = ["0", "1,5", "-0,50", "12,000", "1 234,5", "1.234,5", "1.5", "abc", "", "+3,14"]
+DECIMALS += ["1e5", "50%", ",5", "5,", "-0", "-0,0", "00,10", "7", "1\u00a0234,5", "-"]
+DATES = ["1. 2. 2024", "31. 12. 1999", "29. 2. 2023", "1.2.2024", "2024-02-01", "", "x", "-"]
+OTHERS = ["ano", "ne", "true", "1", "x", "", "P1D", "http://a.cz/b c", "a  b", "1.5E3", "INF"]
+DATATYPES = [
+    ("string", TEXTS),
+    ({"base": "string", "format": "^[^0-9]*$"}, TEXTS),
+    ("integer", INTEGERS),
+    ("long", INTEGERS),
+    ("nonNegativeInteger", INTEGERS),
+    ({"base": "integer", "minimum": 0, "maximum": 100}, INTEGERS),
+    ("decimal", DECIMALS),
+    ({"base": "decimal", "format": {"decimalChar": ","}}, DECIMALS),
+    ({"base": "decimal", "format": {"decimalChar": ",", "groupChar": " "}}, DECIMALS),
+    ({"base": "decimal", "format": {"decimalChar": ",", "groupChar": "."}}, DECIMALS),
+    ({"base": "date", "format": "d. M. yyyy"}, DATES),
+    ("date", DATES),
+    ({"base": "boolean", "format": "ano|ne"}, OTHERS),
+    ("boolean", OTHERS),
+    ("double", DECIMALS + OTHERS),
+    ("anyURI", OTHERS),
+    ("token", OTHERS + TEXTS),
+    ("normalizedString", TEXTS),
+    ("duration", OTHERS),
+]
+ABOUTS = [
+    None,
+    "https://data.example.cz/rows/{_row}",
+    "https://data.example.cz/rows/{c1}",
+    "https://data.example.cz/{_sourceRow}/{c2}-{c1}",
+    "https://data.example.cz/static",
+    "#row{_row}",
+    "rows/{c1}",
+]
+
+
+def random_table(rng: random.Random, tmp_path: Path) -> tuple[dict, Path]:
+    width = rng.randint(1, 6)
+    columns = []
+    pools = []
+    for i in range(width):
+        datatype, pool = rng.choice(DATATYPES)
+        column: dict = {"name": f"c{i + 1}", "titles": f"Sloupec {i + 1}", "datatype": datatype}
+        if rng.random() < 0.3:
+            column["lang"] = rng.choice(["cs", "en"])
+        if rng.random() < 0.3:
+            column["null"] = rng.choice(["-", ["", "-"], "N/A"])
+        if rng.random() < 0.15:
+            column["default"] = rng.choice(["0", "neuvedeno", "1. 1. 2000"])
+        if rng.random() < 0.15:
+            column["required"] = True
+        if rng.random() < 0.1:
+            column["suppressOutput"] = True
+        columns.append(column)
+        pools.append(pool)
+    schema: dict = {"columns": columns}
+    about = rng.choice(ABOUTS)
+    if about:
+        schema["aboutUrl"] = about
+    if rng.random() < 0.5:
+        schema["propertyUrl"] = "https://data.example.cz/columns/{_name}"
+    dialect: dict = {
+        "trim": rng.choice([True, False, "start", "end"]),
+        "delimiter": rng.choice([",", ";"]),
+        "skipBlankRows": rng.random() < 0.3,
+    }
+    skip_columns = rng.choice([0, 0, 0, 1])
+    if skip_columns:
+        dialect["skipColumns"] = skip_columns
+    header_rows = rng.choice([1, 1, 1, 0, 2])
+    dialect["headerRowCount"] = header_rows
+    lines = [["hlavička"] * skip_columns + [c["titles"] for c in columns]] * header_rows
+    for _ in range(rng.randint(0, 60)):
+        row = ["x"] * skip_columns + [rng.choice(pool) for pool in pools]
+        shape = rng.random()
+        if shape < 0.05:
+            row = row[: rng.randint(0, len(row))]
+        elif shape < 0.1:
+            row = row + [rng.choice(["", "navíc"])]
+        elif shape < 0.13:
+            row = [""] * len(row)
+        lines.append(row)
+    path = tmp_path / f"t{rng.randrange(10**9)}.csv"
+
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=dialect["delimiter"], lineterminator="\r\n").writerows(lines)
+    metadata = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": "https://data.example.cz/t.csv",
+        "dialect": dialect,
+        "tableSchema": schema,
+    }
+    return metadata, path
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_generated_tables_same_with_and_without_fast_path(seed, tmp_path, monkeypatch):
+    rng = random.Random(seed)
+    metadata, path = random_table(rng, tmp_path)
+    minimal, strict = rng.random() < 0.5, rng.random() < 0.5
+    monkeypatch.setattr(fast, "BATCH", rng.choice([1, 3, 16, 4096]))
+
+    def run(warnings):
+        return "".join(
+            to_ntriples(metadata, csv_path=path, minimal=minimal, strict=strict, warnings=warnings)
+        )
+
+    general, quick = both(run)
+    assert quick == general, json.dumps(metadata, ensure_ascii=False)
+
+
+def test_generated_tables_mostly_take_the_fast_path(tmp_path, monkeypatch):
+    taken = 0
+    for seed in range(60):
+        metadata, path = random_table(random.Random(seed), tmp_path)
+        taken += used_fast(
+            monkeypatch, lambda w, m=metadata, p=path: list(to_ntriples(m, csv_path=p))
+        )
+    assert taken > 30
+
+
+def test_chunks_are_the_lines_as_bytes(tmp_path):
+    metadata, path = random_table(random.Random(5), tmp_path)
+    lines = "".join(to_ntriples(metadata, csv_path=path, strict=False))
+    chunks = b"".join(to_ntriples(metadata, csv_path=path, strict=False, chunks=True))
+    assert chunks.decode("utf-8") == lines
+
+
+@pytest.mark.parametrize("decimal", [None, ",", "."])
+def test_plain_numbers_are_canonical_as_their_parsers_say(decimal):
+    rng = random.Random(1)
+    numbers = _Numbers(decimal)
+    parse = integer_parser("integer") if decimal is None else decimal_parser(decimal, None, None)
+    alphabet = "0123456789" + "0" * 5 + "-+" + (decimal or "")
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(5000)]
+    plain = [v for v in values if numbers.one(v)]
+    assert len(plain) > 1000
+    assert numbers.canonical(plain) == [parse(v) for v in plain]
+    assert numbers.canonical(values) is None
