@@ -29,12 +29,19 @@ run: $(STAMP) ## load the demo data into $(LOD_HOME) and serve on http://$(HOST)
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP) ## run the benchmarks (ratios against a baseline measured in the same run)
-	$(BIN)/python bench/run.py
+MORPH := .venv-morph
+$(MORPH)/.installed-stamp: bench/requirements-morph.txt
+	test -x $(MORPH)/bin/python || $(PYTHON) -m venv $(MORPH)
+	$(MORPH)/bin/python -m pip install --quiet --upgrade pip
+	$(MORPH)/bin/python -m pip install --quiet -r bench/requirements-morph.txt
+	touch $@
+
+bench: $(STAMP) $(MORPH)/.installed-stamp ## run the benchmarks (ratios against baselines measured in the same run)
+	$(BIN)/python bench/run.py --morph $(MORPH)/bin/python
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check lod tests bench
 	$(BIN)/ruff format --check lod tests bench
 
 clean: ## remove the virtual environment and local data
-	rm -rf $(VENV) var build dist *.egg-info
+	rm -rf $(VENV) $(MORPH) var build dist *.egg-info

@@ -1,117 +1,307 @@
 """Benchmarks for lod (run with `make bench`). Never part of the test run's pass/fail.
 
-Every figure is a ratio against a baseline measured in the same run on the same machine:
+Every figure is measured in this run, on this machine, against a baseline measured beside it:
 
-* convert memory: peak RSS of `lod convert` on N rows vs on 10×N rows (target ≈ 1: streaming);
-* convert speed: `lod convert -f nt` vs a plain Python `csv.reader` pass over the same file;
-* ingest speed and memory: `lod ingest` (convert + validate + load + checkpoint) vs
-  pyoxigraph's own `bulk_load` of the resulting N-Triples into an empty store.
+(a) conversion of a ROWS-row, 10-column Czech table (bench/table.py) to N-Triples, as the same
+    triples three ways: `lod convert --minimal` with the CSVW metadata bench/table.csv-metadata.json,
+    morph-kgc with the equivalent RML mapping bench/mapping.rml.ttl (its own virtualenv: see
+    bench/requirements-morph.txt), and a plain rdflib Graph build + serialize
+    (bench/baseline_rdflib.py). The three outputs are checked to be the same set of lines, and
+    a sample to be isomorphic graphs;
+(b) `lod ingest` of the table (as a Czech Windows-1250 export) into an empty on-disk store
+    (inference, record validation, conversion, data.nt + data.ttl, load, checkpoint) against
+    pyoxigraph's own `bulk_load` of the resulting data.nt into an empty store (the floor);
+    also the publication of a new version of the same dataset (its graphs replaced);
+(c) peak memory (RSS) of `lod convert` and of `lod ingest` on a BIG_ROWS-row table.
+
+Usage: python bench/run.py [--rows N] [--big-rows N] [--morph PYTHON] [--json OUT]
 """
 
 from __future__ import annotations
 
-import csv
+import argparse
 import json
 import os
-import random
+import platform
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import pyoxigraph
+import rdflib
+from rdflib.compare import isomorphic
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 RECORD = ROOT / "tests" / "data" / "records" / "valid.yaml"
+BASE = "https://data.example.cz/datasets/bench/"  # of the IRIs in the mapping and metadata
+sys.path.insert(0, str(BENCH))
+from table import write_table  # noqa: E402
+
+MEASURE = (
+    "import resource, subprocess, sys, time; t = time.perf_counter(); "
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+FLOOR = (
+    "import pyoxigraph as ox, resource, sys, time; store = ox.Store(sys.argv[1]); "
+    "t = time.perf_counter(); "
+    "store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(sys.argv[3])); "
+    "store.flush(); "
+    "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+)
 
 
-def make_table(path: Path, rows: int) -> None:
-    rng = random.Random(7)
-    obce = ["Hradec Králové", "Jičín", "Náchod", "Trutnov", "Rychnov nad Kněžnou", "Dvůr Králové"]
-    with open(path, "w", encoding="cp1250", newline="") as f:
-        w = csv.writer(f, delimiter=";", lineterminator="\r\n")
-        w.writerow(["Kód obce", "Obec", "Rok", "Počet obyvatel", "Výdaje", "Datum", "Kód"])
-        for i in range(rows):
-            w.writerow(
-                [
-                    str(500000 + i % 9000),
-                    rng.choice(obce),
-                    2000 + i % 25,
-                    rng.randint(50, 90000),
-                    f"{rng.randint(0, 10**7)},{rng.randint(0, 99):02d}",
-                    f"{1 + i % 28}. {1 + i % 12}. 2024",
-                    f"{i % 1000:04d}",
-                ]
-            )
-
-
-def run_measured(args: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall time and peak RSS (kB) of a child process."""
-    wrapper = (
-        "import resource, subprocess, sys, time; t=time.perf_counter(); "
-        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
-        "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", wrapper, *args], env=env, check=True, capture_output=True, text=True
-    ).stdout.split()
-    return float(out[0]), int(out[1])
-
-
-def baseline_csv(path: Path) -> float:
-    t = time.perf_counter()
-    with open(path, encoding="cp1250", newline="") as f:
-        for _row in csv.reader(f, delimiter=";"):
-            pass
-    return time.perf_counter() - t
-
-
-def main() -> None:
-    lod = str(Path(sys.executable).with_name("lod"))
-    report: dict = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        small, big = tmp / "small.csv", tmp / "big.csv"
-        make_table(small, 20_000)
-        make_table(big, 200_000)
-
-        t_small, m_small = run_measured(
-            [lod, "convert", str(small), "-f", "nt", "-o", str(tmp / "s.nt")]
-        )
-        t_big, m_big = run_measured([lod, "convert", str(big), "-f", "nt", "-o", str(tmp / "b.nt")])
-        base = baseline_csv(big)
-        report["convert_peak_rss_ratio_200k_vs_20k"] = round(m_big / m_small, 2)
-        report["convert_peak_rss_kb_200k"] = m_big
-        report["convert_time_ratio_vs_csv_reader"] = round(t_big / base, 1)
-        report["convert_rows_per_s"] = round(200_000 / t_big)
-
-        env = {
-            **os.environ,
-            "LOD_HOME": str(tmp / "home"),
-            "LOD_BASE_URL": "https://data.example.cz",
-            "LOD_CONFIG": str(tmp / "none.toml"),
-        }
-        t_ingest, m_ingest = run_measured(
-            [lod, "ingest", str(big), "--id", "bench", "--meta", str(RECORD)], env=env
-        )
-        nt = next((tmp / "home" / "files" / "bench").iterdir()) / "data.nt"
-        load = (
-            "import pyoxigraph as ox, resource, sys, time; s=ox.Store(sys.argv[1]); "
-            "t=time.perf_counter(); s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES); "
-            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-        )
+def measured(args: list[str], *, env: dict | None = None, cwd: Path | None = None, runs: int = 1):
+    """Best wall time (s) of `runs` runs of a command, and its peak RSS (MB)."""
+    best, peak = float("inf"), 0
+    for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, "-c", load, str(tmp / "ox"), str(nt)],
+            [sys.executable, "-c", MEASURE, *args],
+            env=env,
+            cwd=cwd,
             check=True,
             capture_output=True,
             text=True,
         ).stdout.split()
-        t_load, m_load = float(out[0]), int(out[1])
-        triples = sum(1 for _ in open(nt, "rb"))
-        report["ingest_time_ratio_vs_bulk_load"] = round(t_ingest / t_load, 1)
-        report["ingest_triples_per_s"] = round(triples / t_ingest)
-        report["ingest_peak_rss_kb"] = m_ingest
-        report["ingest_peak_rss_ratio_vs_bulk_load"] = round(m_ingest / m_load, 2)
-    print(json.dumps(report, indent=2))
+        best, peak = min(best, float(out[0])), max(peak, int(out[1]) // 1024)
+    return best, peak
+
+
+def floor(nt: Path, graph: str, tmp: Path, runs: int) -> tuple[float, int]:
+    """pyoxigraph's bulk_load of `nt` into an empty on-disk store: best time, peak RSS."""
+    best, peak = float("inf"), 0
+    for i in range(runs):
+        store = tmp / f"floor-{i}"
+        out = subprocess.run(
+            [sys.executable, "-c", FLOOR, str(store), str(nt), graph],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        shutil.rmtree(store, ignore_errors=True)
+        best, peak = min(best, float(out[0])), max(peak, int(out[1]) // 1024)
+    return best, peak
+
+
+def same_lines(*paths: Path) -> bool:
+    """The N-Triples files hold the same lines (the same triples: no blank nodes here)."""
+    sets = [set(p.read_bytes().splitlines()) for p in paths]
+    return all(s == sets[0] for s in sets[1:]) and len(sets[0]) > 0
+
+
+def sample_isomorphic(paths: list[Path], rows: int = 200) -> bool:
+    """The triples of the first `rows` rows parse to isomorphic rdflib graphs."""
+    wanted = {b"<%srows/%d>" % (BASE.encode(), n) for n in range(1, rows + 1)}
+    graphs = []
+    for path in paths:
+        with open(path, "rb") as f:
+            lines = [line for line in f if line.split(b" ", 1)[0] in wanted]
+        graphs.append(rdflib.Graph().parse(data=b"".join(lines).decode(), format="nt"))
+    return len(graphs[0]) > rows and all(isomorphic(graphs[0], g) for g in graphs[1:])
+
+
+def lod(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
+
+
+def conversion(tmp: Path, rows: int, morph: str | None, report: dict) -> None:
+    work = tmp / "convert"
+    work.mkdir()
+    table = work / "table.csv"
+    write_table(table, rows, czech_export=False)
+    shutil.copy(BENCH / "table.csv-metadata.json", work)
+    out = {name: work / f"{name}.nt" for name in ("lod", "morph", "rdflib")}
+    t_lod, m_lod = measured(
+        [lod("lod"), "convert", "table.csv", "--metadata", "table.csv-metadata.json"]
+        + ["--minimal", "-f", "nt", "-o", str(out["lod"])],
+        cwd=work,
+        runs=3,
+    )
+    shutil.copy(table, work / "other.csv")  # no metadata beside it: lod infers the schema
+    t_infer, m_infer = measured(
+        [lod("lod"), "convert", "other.csv", "--minimal", "-f", "nt", "-o", str(work / "i.nt")],
+        cwd=work,
+        runs=3,
+    )
+    t_rdflib, m_rdflib = measured(
+        [sys.executable, str(BENCH / "baseline_rdflib.py"), "table.csv", str(out["rdflib"])],
+        cwd=work,
+    )
+    triples = sum(1 for _ in open(out["lod"], "rb"))
+    result = {
+        "rows": rows,
+        "triples": triples,
+        "lod_convert_s": round(t_lod, 2),
+        "lod_convert_peak_mb": m_lod,
+        "lod_convert_triples_per_s": round(triples / t_lod),
+        "lod_convert_inferring_schema_s": round(t_infer, 2),
+        "rdflib_s": round(t_rdflib, 2),
+        "rdflib_peak_mb": m_rdflib,
+        "speedup_vs_rdflib": round(t_rdflib / t_lod, 1),
+    }
+    compared = [out["lod"], out["rdflib"]]
+    if morph:
+        config = work / "morph.ini"
+        config.write_text(
+            "[CONFIGURATION]\n"
+            f"output_file={out['morph']}\noutput_format=N-TRIPLES\n"
+            f"udfs={BENCH / 'morph_udfs.py'}\n"
+            f"[DataSource1]\nmappings={BENCH / 'mapping.rml.ttl'}\n"
+        )
+        t_morph, m_morph = measured([morph, "-m", "morph_kgc", str(config)], cwd=work, runs=2)
+        result |= {
+            "morph_kgc_s": round(t_morph, 2),
+            "morph_kgc_peak_mb": m_morph,
+            "speedup_vs_morph_kgc": round(t_morph / t_lod, 1),
+        }
+        compared.append(out["morph"])
+    result["same_triples"] = same_lines(*compared)
+    result["sample_isomorphic"] = sample_isomorphic(compared)
+    report["a_convert"] = result
+
+
+def ingest(tmp: Path, rows: int, report: dict) -> None:
+    table = tmp / "export.csv"
+    write_table(table, rows)  # Windows-1250, ";", decimal commas: as Czech offices export
+    home = tmp / "home"
+    env = {
+        **os.environ,
+        "LOD_HOME": str(home),
+        "LOD_BASE_URL": "https://data.example.cz",
+        "LOD_CONFIG": str(tmp / "none.toml"),
+    }
+    command = [lod("lod"), "ingest", str(table), "--id", "bench", "--meta", str(RECORD)]
+    times, peaks = [], []
+    for _ in range(2):
+        shutil.rmtree(home, ignore_errors=True)
+        t, m = measured(command, env=env)
+        times.append(t)
+        peaks.append(m)
+    nt = next((home / "files" / "bench").iterdir()) / "data.nt"
+    triples = sum(1 for _ in open(nt, "rb"))
+    t_floor, m_floor = floor(nt, "https://data.example.cz/datasets/bench/data", tmp, runs=2)
+    t_again, m_again = measured(command, env=env)  # a new version: the old graphs go
+    report["b_ingest"] = {
+        "rows": rows,
+        "triples": triples,
+        "lod_ingest_s": round(min(times), 2),
+        "lod_ingest_peak_mb": max(peaks),
+        "bulk_load_floor_s": round(t_floor, 2),
+        "bulk_load_floor_peak_mb": m_floor,
+        "ingest_vs_floor": round(min(times) / t_floor, 2),
+        "new_version_ingest_s": round(t_again, 2),
+        "new_version_ingest_peak_mb": m_again,
+    }
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def memory(tmp: Path, rows: int, report: dict) -> None:
+    table = tmp / "big.csv"
+    write_table(table, rows)
+    home = tmp / "home-big"
+    env = {
+        **os.environ,
+        "LOD_HOME": str(home),
+        "LOD_BASE_URL": "https://data.example.cz",
+        "LOD_CONFIG": str(tmp / "none.toml"),
+    }
+    t_convert, m_convert = measured(
+        [lod("lod"), "convert", str(table), "-f", "nt", "-o", str(tmp / "big.nt")]
+    )
+    (tmp / "big.nt").unlink()
+    t_ingest, m_ingest = measured(
+        [lod("lod"), "ingest", str(table), "--id", "big", "--meta", str(RECORD)], env=env
+    )
+    report["c_memory"] = {
+        "rows": rows,
+        "lod_convert_peak_mb": m_convert,
+        "lod_convert_s": round(t_convert, 1),
+        "lod_ingest_peak_mb": m_ingest,
+        "lod_ingest_s": round(t_ingest, 1),
+    }
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def machine(morph: str | None) -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**30
+    info = {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": memory,
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+    }
+    if morph:
+        info["morph_kgc"] = subprocess.run(
+            [morph, "-c", "from importlib.metadata import version; print(version('morph-kgc'))"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    return info
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--big-rows", type=int, default=1_000_000)
+    parser.add_argument("--morph", help="the Python of a virtualenv with morph-kgc")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    if args.morph:  # absolute, but not resolved: a virtualenv's python is a symbolic link
+        args.morph = os.path.abspath(args.morph)
+    report: dict = {"machine": machine(args.morph)}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="lod-bench-") as tmp:
+        conversion(Path(tmp), args.rows, args.morph, report)
+        ingest(Path(tmp), args.rows, report)
+        if args.big_rows:
+            memory(Path(tmp), args.big_rows, report)
+    report["bench_s"] = round(time.perf_counter() - started)
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    print(summary(report))
+
+
+def summary(report: dict) -> str:
+    a, b = report["a_convert"], report["b_ingest"]
+    lines = [
+        "",
+        f"(a) convert {a['rows']:,} rows -> {a['triples']:,} triples: lod {a['lod_convert_s']} s"
+        + (
+            f", morph-kgc {a['morph_kgc_s']} s ({a['speedup_vs_morph_kgc']}x)"
+            if "morph_kgc_s" in a
+            else ", morph-kgc not run (make bench installs it)"
+        )
+        + f", rdflib {a['rdflib_s']} s ({a['speedup_vs_rdflib']}x);"
+        + f" same triples: {a['same_triples']}, sample isomorphic: {a['sample_isomorphic']}",
+        f"(b) ingest {b['triples']:,} triples: {b['lod_ingest_s']} s vs bulk_load"
+        f" {b['bulk_load_floor_s']} s ({b['ingest_vs_floor']}x the floor);"
+        f" peak {b['lod_ingest_peak_mb']} MB vs {b['bulk_load_floor_peak_mb']} MB;"
+        f" a new version: {b['new_version_ingest_s']} s, {b['new_version_ingest_peak_mb']} MB",
+    ]
+    if "c_memory" in report:
+        c = report["c_memory"]
+        lines.append(
+            f"(c) {c['rows']:,} rows: lod convert peak {c['lod_convert_peak_mb']} MB"
+            f" ({c['lod_convert_s']} s), lod ingest peak {c['lod_ingest_peak_mb']} MB"
+            f" ({c['lod_ingest_s']} s)"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

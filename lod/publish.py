@@ -9,6 +9,10 @@
    write. Readers see the previous version until that write completes; the downloads follow,
    because the metadata graph names the file version (``dcat:version``).
 
+A table's RDF is not written before step 3 but during it: the store loads the converted rows
+as they come, while they are written to ``data.nt`` and ``data.ttl`` (one pass; see
+`Produced.data`). A conversion error still aborts the write, so nothing changes.
+
 Steps 1 and 3 are ``publish_dataset``; step 2 is its ``produce`` argument, a data producer that
 fills the version folder. ``ingest`` passes the table converter; the territorial codelist
 (``lod.territory.dataset``) passes its own producer and is published the same way.

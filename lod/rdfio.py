@@ -10,7 +10,7 @@ import io
 import queue
 import threading
 from collections.abc import Iterable, Iterator
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 
@@ -19,33 +19,33 @@ from .formats import Format
 if TYPE_CHECKING:
     import rdflib
 
+T = TypeVar("T")
+
 
 class LineStream(io.RawIOBase):
     """A binary file-like object reading from an iterable of str lines or bytes chunks."""
 
     def __init__(self, lines: Iterable[str | bytes]):
         self._lines: Iterator[str | bytes] = iter(lines)
-        self._buffer = b""
+        self._buffer = memoryview(b"")
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, target) -> int:
-        pieces = [self._buffer]
-        size = len(self._buffer)
-        while size < len(target):
-            try:
-                item = next(self._lines)
-            except StopIteration:
-                break
-            if isinstance(item, str):
-                item = item.encode("utf-8")
-            pieces.append(item)
-            size += len(item)
-        data = b"".join(pieces)
-        n = min(len(target), len(data))
-        target[:n] = data[:n]
-        self._buffer = data[n:]
+        if not self._buffer:  # refill: one chunk, or small lines up to the size asked for
+            pieces, length = [], 0
+            while length < len(target):
+                item = next(self._lines, None)
+                if item is None:
+                    break
+                piece = item if isinstance(item, bytes) else item.encode("utf-8")
+                pieces.append(piece)
+                length += len(piece)
+            self._buffer = memoryview(pieces[0] if len(pieces) == 1 else b"".join(pieces))
+        n = min(len(target), len(self._buffer))
+        target[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
         return n
 
 
@@ -56,8 +56,8 @@ def write_ntriples(
     prefixes: dict[str, str] | None = None,
 ) -> None:
     """Write N-Triples ``lines`` to ``output`` in ``fmt``, streaming."""
-    if fmt.name == "nt":
-        for item in lines:
+    if fmt.name == "nt":  # the next lines are made while these are written
+        for item in prefetched(lines):
             output.write(item if isinstance(item, bytes) else item.encode("utf-8"))
         return
     quads = ox.parse(LineStream(lines), format=ox.RdfFormat.N_TRIPLES)
@@ -79,14 +79,16 @@ class Serializer:
     def _items(self) -> Iterator[bytes]:
         while (chunk := self._chunks.get()) is not None:
             yield chunk
+        self._ended = True
 
     def _run(self, path, fmt: Format, prefixes: dict[str, str]) -> None:
+        self._ended = False
         try:
             with open(path, "wb") as output:
                 write_ntriples(self._items(), output, fmt, prefixes)
         except BaseException as e:
             self._error = e
-            while self._chunks.get() is not None:  # let write() and close() return
+            while not self._ended and self._chunks.get() is not None:  # let write() return
                 pass
 
     def __enter__(self) -> Serializer:
@@ -124,3 +126,53 @@ def serialize_graph(graph: rdflib.Graph, fmt: Format) -> bytes:
             context={k: v for k, v in PREFIXES.items()},
         )
     return graph.serialize(format="nt", encoding="utf-8")
+
+
+def prefetched(items: Iterable[T], ahead: int = 2) -> Iterator[T]:
+    """`items`, computed by a background thread up to `ahead` items in advance.
+
+    An exception of the producer is raised here, in the consumer. If the consumer stops
+    early (an exception, or closing this generator), the producer is told to stop, its
+    iterator is closed in its own thread, and this waits for it to end.
+    """
+    channel: queue.Queue = queue.Queue(ahead)
+    stop = threading.Event()
+
+    def put(message) -> bool:
+        while not stop.is_set():
+            try:
+                channel.put(message, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        iterator = iter(items)
+        try:
+            for item in iterator:
+                if not put((True, item)):
+                    break
+            else:
+                put((False, None))
+        except BaseException as e:  # handed to the consumer
+            put((False, e))
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=produce, name="lod-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, value = channel.get()
+            if more:
+                yield value
+            elif value is None:
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        thread.join()

@@ -38,7 +38,7 @@ import rdflib
 
 from ..formats import BY_NAME, Format
 from . import GraphSource, QuerySyntaxError
-from .loading import load_chunks
+from .loading import copy_graphs, copying_is_cheaper, load_chunks
 from .terms import to_rdflib
 
 
@@ -99,11 +99,16 @@ class _Handle:
     def release(self) -> None:
         self._store = None
 
+    def swap(self, store: ox.Store) -> None:
+        """Write to `store` from now on (a copy being built beside the primary)."""
+        self._store = store
+
 
 class EmbeddedStore:
     def __init__(self, directory: Path, *, grace: int = 600):
         self.directory = Path(directory)
         self.primary = self.directory / "primary"
+        self.copy = self.directory / "primary.new"  # a write that starts from a copy builds it here
         self.checkpoints = self.directory / "checkpoints"
         self.grace = grace
         self._reader_lock = threading.Lock()
@@ -199,6 +204,8 @@ class EmbeddedStore:
                     self._checkpoint(handle)
                 finally:
                     handle.release()
+                if self.copy.exists():
+                    self._install_copy()
                 dirty.unlink()
                 self._collect_garbage()
             finally:
@@ -211,9 +218,18 @@ class EmbeddedStore:
         tmp.write_text(name)
         os.replace(tmp, self.checkpoints / "CURRENT")
 
+    def _install_copy(self) -> None:
+        """The copy becomes the primary (it is checkpointed already)."""
+        old = self.directory / "primary.old"
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(self.primary, old)
+        os.rename(self.copy, self.primary)
+        shutil.rmtree(old, ignore_errors=True)
+
     def _recover(self) -> None:
         """Restore the primary from the newest checkpoint after an interrupted write."""
-        shutil.rmtree(self.primary, ignore_errors=True)
+        for leftover in (self.primary, self.copy, self.directory / "primary.old"):
+            shutil.rmtree(leftover, ignore_errors=True)
         name = self._current_name()
         if name:
             ox.Store.read_only(str(self.checkpoints / name)).backup(str(self.primary))
@@ -238,6 +254,12 @@ class EmbeddedStore:
 
     def replace_graphs(self, graphs: Mapping[str, GraphSource | None]) -> None:
         with self.writing() as store:
+            names = [ox.NamedNode(name) for name in graphs]
+            if copying_is_cheaper(store, names):  # see loading.py
+                shutil.rmtree(self.copy, ignore_errors=True)
+                fresh = ox.Store(str(self.copy))
+                copy_graphs(store, fresh, skip=names)
+                store.swap(fresh)
             for name, source in graphs.items():
                 node = ox.NamedNode(name)
                 if store.contains_named_graph(node):

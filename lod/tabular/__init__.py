@@ -14,7 +14,8 @@ Modules: `sniff` (encoding, delimiter), `dialect`, `read` (streaming records, ro
 properties), `csv2rdf` (the triples), `ntriples` (term syntax), `locate` (finding a CSV file's
 metadata as the CSVW spec says), `sources` (URLs read from local files), `vocab` and `facets`
 (checking metadata), `compat` (header against metadata), `keys` (primary and foreign keys),
-`problems` (errors and warnings), `process` (the processor behind `lod convert`).
+`problems` (errors and warnings), `process` (the processor behind `lod convert`), `fast`
+(the same triples as `csv2rdf`, many rows at a time, for the tables it can take).
 """
 
 from __future__ import annotations

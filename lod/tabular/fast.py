@@ -29,7 +29,8 @@ from urllib.parse import quote
 from .ntriples import CSVW, TYPE, XSD, iri, literal
 
 ENABLED = True  # tests turn it off to compare with the general code
-BATCH = 4096  # rows per chunk of output
+BATCH = 4096  # rows per chunk of output, at most
+CHUNK_BYTES = 4 << 20  # and about this much output per chunk (the store loads each alone)
 CACHE = 1 << 16  # cached values per column
 _MISS = object()
 _ESCAPABLE = re.compile(r'["\\\n\r]')
@@ -373,8 +374,9 @@ class FastRows:
         prefix = bnodes.prefix.encode()
         pending = [first]
         first_row = True
+        size = min(BATCH, 256)  # rows in the next batch: the first ones measure a row's bytes
         while True:
-            batch = pending + list(islice(records, BATCH - len(pending)))
+            batch = pending + list(islice(records, size - len(pending)))
             pending = []
             if not batch:
                 return
@@ -395,8 +397,10 @@ class FastRows:
                     r if len(r) == self.width else self._fit(fit, n, r)
                     for n, r in zip(sources, rows, strict=True)
                 ]
-            yield self._batch(rows, sources, frame, prefix, bnodes)
+            chunk = self._batch(rows, sources, frame, prefix, bnodes)
+            yield chunk
             self.recorder.replay(row_warnings)
+            size = max(16, min(BATCH, len(rows) * CHUNK_BYTES // max(len(chunk), 1)))
 
     def _trim(self, cell: str) -> str:
         return self.strip(cell) if self.strip is not None else cell
