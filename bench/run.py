@@ -12,9 +12,14 @@ Every figure is measured in this run, on this machine, against a baseline measur
     (inference, record validation, conversion, data.nt + data.ttl, load, checkpoint) against
     pyoxigraph's own `bulk_load` of the resulting data.nt into an empty store (the floor);
     also the publication of a new version of the same dataset (its graphs replaced);
-(c) peak memory (RSS) of `lod convert` and of `lod ingest` on a BIG_ROWS-row table.
+(c) peak memory (RSS) of `lod convert` and of `lod ingest` on a BIG_ROWS-row table;
+(d) linking: a ROWS-row table with territorial code columns (bench/table.py
+    `write_territorial_table`: obec codes, ORP in ČSÚ numbering, okres as NUTS, kraj as VÚSC)
+    converted with its columns linked to RÚIAN IRIs and without (`--no-link`), both as
+    `lod ingest` converts (bench/prepare_convert.py: canonical CSV, inferred metadata,
+    N-Triples) and as `lod convert` does; target: linking adds at most 20 %.
 
-Usage: python bench/run.py [--rows N] [--big-rows N] [--morph PYTHON] [--json OUT]
+Usage: python bench/run.py [--rows N] [--big-rows N] [--morph PYTHON] [--json OUT] [--only d]
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ ROOT = BENCH.parent
 RECORD = ROOT / "tests" / "data" / "records" / "valid.yaml"
 BASE = "https://data.example.cz/datasets/bench/"  # of the IRIs in the mapping and metadata
 sys.path.insert(0, str(BENCH))
-from table import write_table  # noqa: E402
+from table import write_table, write_territorial_table  # noqa: E402
 
 MEASURE = (
     "import resource, subprocess, sys, time; t = time.perf_counter(); "
@@ -199,6 +204,46 @@ def ingest(tmp: Path, rows: int, report: dict) -> None:
     shutil.rmtree(home, ignore_errors=True)
 
 
+def alternating(first: list[str], second: list[str], *, cwd: Path, runs: int):
+    """Best times and peaks of two commands run in turns (so both see the same machine)."""
+    a, b = (float("inf"), 0), (float("inf"), 0)
+    for _ in range(runs):
+        t, m = measured(first, cwd=cwd)
+        a = (min(a[0], t), max(a[1], m))
+        t, m = measured(second, cwd=cwd)
+        b = (min(b[0], t), max(b[1], m))
+    return a, b
+
+
+def linking(tmp: Path, rows: int, report: dict) -> None:
+    work = tmp / "linking"
+    work.mkdir()
+    write_territorial_table(work / "uzemi.csv", rows)
+    script = [sys.executable, str(BENCH / "prepare_convert.py"), "uzemi.csv"]
+    (t_link, m_link), (t_plain, m_plain) = alternating(
+        script + ["linked.nt"], script + ["plain.nt", "--no-link"], cwd=work, runs=3
+    )
+    convert = [lod("lod"), "convert", "uzemi.csv", "-f", "nt", "-o"]
+    (c_link, _), (c_plain, _) = alternating(
+        convert + ["cli-linked.nt"], convert + ["cli-plain.nt", "--no-link"], cwd=work, runs=3
+    )
+    linked, plain = work / "linked.nt", work / "plain.nt"
+    report["d_linking"] = {
+        "rows": rows,
+        "triples_linked": sum(1 for _ in open(linked, "rb")),
+        "triples_plain": sum(1 for _ in open(plain, "rb")),
+        "mb_linked": round(linked.stat().st_size / 2**20),
+        "mb_plain": round(plain.stat().st_size / 2**20),
+        "ingest_conversion_linked_s": round(t_link, 2),
+        "ingest_conversion_plain_s": round(t_plain, 2),
+        "ingest_conversion_ratio": round(t_link / t_plain, 2),
+        "ingest_conversion_peak_mb": max(m_link, m_plain),
+        "lod_convert_linked_s": round(c_link, 2),
+        "lod_convert_plain_s": round(c_plain, 2),
+        "lod_convert_ratio": round(c_link / c_plain, 2),
+    }
+
+
 def memory(tmp: Path, rows: int, report: dict) -> None:
     table = tmp / "big.csv"
     write_table(table, rows)
@@ -259,15 +304,20 @@ def main() -> None:
     parser.add_argument("--big-rows", type=int, default=1_000_000)
     parser.add_argument("--morph", help="the Python of a virtualenv with morph-kgc")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--only", default="abcd", help="the measurements to run, e.g. 'd'")
     args = parser.parse_args()
     if args.morph:  # absolute, but not resolved: a virtualenv's python is a symbolic link
         args.morph = os.path.abspath(args.morph)
     report: dict = {"machine": machine(args.morph)}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lod-bench-") as tmp:
-        conversion(Path(tmp), args.rows, args.morph, report)
-        ingest(Path(tmp), args.rows, report)
-        if args.big_rows:
+        if "a" in args.only:
+            conversion(Path(tmp), args.rows, args.morph, report)
+        if "b" in args.only:
+            ingest(Path(tmp), args.rows, report)
+        if "d" in args.only:
+            linking(Path(tmp), args.rows, report)
+        if args.big_rows and "c" in args.only:
             memory(Path(tmp), args.big_rows, report)
     report["bench_s"] = round(time.perf_counter() - started)
     text = json.dumps(report, indent=2, ensure_ascii=False)
@@ -278,22 +328,37 @@ def main() -> None:
 
 
 def summary(report: dict) -> str:
-    a, b = report["a_convert"], report["b_ingest"]
-    lines = [
-        "",
-        f"(a) convert {a['rows']:,} rows -> {a['triples']:,} triples: lod {a['lod_convert_s']} s"
-        + (
-            f", morph-kgc {a['morph_kgc_s']} s ({a['speedup_vs_morph_kgc']}x)"
-            if "morph_kgc_s" in a
-            else ", morph-kgc not run (make bench installs it)"
+    lines = [""]
+    if "a_convert" in report:
+        a = report["a_convert"]
+        lines.append(
+            f"(a) convert {a['rows']:,} rows -> {a['triples']:,} triples: lod {a['lod_convert_s']} s"
+            + (
+                f", morph-kgc {a['morph_kgc_s']} s ({a['speedup_vs_morph_kgc']}x)"
+                if "morph_kgc_s" in a
+                else ", morph-kgc not run (make bench installs it)"
+            )
+            + f", rdflib {a['rdflib_s']} s ({a['speedup_vs_rdflib']}x);"
+            + f" same triples: {a['same_triples']}, sample isomorphic: {a['sample_isomorphic']}"
         )
-        + f", rdflib {a['rdflib_s']} s ({a['speedup_vs_rdflib']}x);"
-        + f" same triples: {a['same_triples']}, sample isomorphic: {a['sample_isomorphic']}",
-        f"(b) ingest {b['triples']:,} triples: {b['lod_ingest_s']} s vs bulk_load"
-        f" {b['bulk_load_floor_s']} s ({b['ingest_vs_floor']}x the floor);"
-        f" peak {b['lod_ingest_peak_mb']} MB vs {b['bulk_load_floor_peak_mb']} MB;"
-        f" a new version: {b['new_version_ingest_s']} s, {b['new_version_ingest_peak_mb']} MB",
-    ]
+    if "b_ingest" in report:
+        b = report["b_ingest"]
+        lines.append(
+            f"(b) ingest {b['triples']:,} triples: {b['lod_ingest_s']} s vs bulk_load"
+            f" {b['bulk_load_floor_s']} s ({b['ingest_vs_floor']}x the floor);"
+            f" peak {b['lod_ingest_peak_mb']} MB vs {b['bulk_load_floor_peak_mb']} MB;"
+            f" a new version: {b['new_version_ingest_s']} s, {b['new_version_ingest_peak_mb']} MB"
+        )
+    if "d_linking" in report:
+        d = report["d_linking"]
+        lines.append(
+            f"(d) linking the territorial columns of {d['rows']:,} rows"
+            f" ({d['triples_plain']:,} -> {d['triples_linked']:,} triples):"
+            f" conversion as lod ingest does it {d['ingest_conversion_linked_s']} s vs"
+            f" {d['ingest_conversion_plain_s']} s unlinked (x{d['ingest_conversion_ratio']},"
+            f" target <= 1.2); lod convert {d['lod_convert_linked_s']} s vs"
+            f" {d['lod_convert_plain_s']} s (x{d['lod_convert_ratio']})"
+        )
     if "c_memory" in report:
         c = report["c_memory"]
         lines.append(

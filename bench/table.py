@@ -4,6 +4,9 @@ Ten columns, as a municipal or regional export has them: a record number, codes 
 zeros (IČO, a budget item), municipality codes and names, integers, amounts with a decimal
 comma, Czech dates and a free-text note (with quotes, commas and a few empty cells). Written
 in Windows-1250 with ";" like Czech spreadsheet exports, or in UTF-8 with ",".
+
+The territorial table (`write_territorial_table`) has codes of obce, ORP, okresy and kraje in
+the code systems statistical exports use, for the linking benchmark.
 """
 
 from __future__ import annotations
@@ -69,6 +72,69 @@ def rows(count: int, seed: int = 7):
             f"{day.day}. {day.month}. {day.year}",
             note,
         ]
+
+
+TERRITORIAL_HEADER = [
+    "Číslo záznamu",
+    "Kód obce",
+    "Obec",
+    "Kód ORP",
+    "Kód okresu",
+    "Kraj",
+    "Rok",
+    "Počet obyvatel",
+    "Výdaje (Kč)",
+    "Poznámka",
+]
+
+
+def territorial_rows(count: int, seed: int = 7):
+    """The header, then `count` rows about obce all over the country: the obec code (as
+    RÚIAN and ČSÚ have it), its name, its ORP in ČSÚ's numbering (5205), its okres as NUTS
+    (CZ0521) and its kraj's VÚSC code (86), as a national statistical export has them; a few
+    codes are missing ("-")."""
+    units = _units()
+    rng = random.Random(seed)
+    yield TERRITORIAL_HEADER
+    for i in range(1, count + 1):
+        obec, name, orp, okres, kraj = units[rng.randrange(len(units))]
+        if rng.random() < 0.01:
+            orp = "-"
+        year = 2015 + rng.randrange(10)
+        note = rng.choice(NOTES) if rng.random() > 0.02 else ""
+        yield [
+            str(i),
+            obec,
+            name,
+            orp,
+            okres,
+            kraj,
+            str(year),
+            str(rng.randint(50, 95000)),
+            f"{rng.randint(0, 10**7)},{rng.randint(0, 99):02d}",
+            note,
+        ]
+
+
+def _units() -> list[tuple[str, ...]]:
+    source = Path(__file__).resolve().parents[1] / "vocab/territory/struktura_uzemi_cr_2025.csv"
+    with open(source, encoding="utf-8", newline="") as f:
+        return [
+            (
+                r["obec_kod"],
+                r["obec_text"],
+                r["orp_csu_cis65_kod"],
+                r["okres_csu_cis109_nuts_kod"],
+                r["kraj_ruian_vusc_kod"],
+            )
+            for r in csv.DictReader(f)
+        ]
+
+
+def write_territorial_table(path: Path, count: int, seed: int = 7) -> None:
+    """UTF-8 with "," (see `territorial_rows`)."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(territorial_rows(count, seed))
 
 
 def write_table(path: Path, count: int, *, czech_export: bool = True, seed: int = 7) -> None:

@@ -27,12 +27,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["lod"] = Services(settings, store or open_store(settings), Iris.of(settings))
 
-    from .web import catalog, errors, http, sparql
+    from .web import catalog, errors, http, publishers, sparql, validate
     from .web import resources as resource_pages
 
     http.init_app(app)
     errors.init_app(app)
     app.register_blueprint(catalog.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(publishers.bp)
+    app.register_blueprint(validate.bp)
     app.register_blueprint(resource_pages.bp)  # last: it answers any other IRI under the base
     return app

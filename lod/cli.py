@@ -65,23 +65,45 @@ def main():
     help="The dataset record (OFN keys) as JSON or YAML.",
 )
 @click.option("--sheet", default=None, help="Sheet name or 0-based index for XLSX/ODS.")
+@click.option(
+    "--publisher",
+    default=None,
+    help="IČO (or IRI) of a hosted publisher (LOD_PUBLISHERS); default: the record's "
+    "poskytovatel, else LOD_PUBLISHER.",
+)
 @handle_errors
-def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None):
+def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None, publisher: str | None):
     """Convert, validate and publish TABLE as dataset ID (atomically)."""
     from .publish import ingest as do_ingest
     from .store import open_store
 
     settings = _settings()
+    if publisher:
+        from .catalog.publishers import resolve
+        from .catalog.record import load_record
+
+        chosen = resolve(settings, publisher)
+        data = load_record(record)
+        data["poskytovatel"] = chosen.iri
+        record, source = data, str(record)
+    else:
+        source = ""
     store = open_store(settings)
     sheet_arg: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
     try:
-        result = do_ingest(store, settings, table, dataset_id, record, sheet=sheet_arg)
+        result = do_ingest(
+            store, settings, table, dataset_id, record, sheet=sheet_arg, source=source
+        )
     finally:
         store.close()
     for note in result.notes:
         click.echo(note.line(), err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for line in result.links:
+        click.echo(f"linked: {line}", err=True)
+    for iri in result.spatial:
+        click.echo(f"prvek_rúian (dct:spatial) from the linked rows: {iri}", err=True)
     click.echo(f"published {result.iri} ({result.rows} rows, {result.triples} triples)")
 
 
@@ -125,6 +147,12 @@ def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None):
     "default dialect) instead of inferring datatypes, encoding and delimiter.",
 )
 @click.option(
+    "--no-link",
+    is_flag=True,
+    help="Do not link territorial codes and municipality names to RÚIAN IRIs when the "
+    "metadata is inferred.",
+)
+@click.option(
     "-f",
     "--format",
     "fmt",
@@ -152,6 +180,7 @@ def convert(
     minimal,
     lenient,
     no_infer,
+    no_link,
     fmt,
     output,
     sheet,
@@ -162,7 +191,9 @@ def convert(
     TABLE is a CSV, XLSX, ODS or JSON table, or a CSVW metadata document (JSON) describing
     one or more tables. A CSV's metadata is --metadata, else the document named by
     --link-header, else TABLE-metadata.json or csv-metadata.json beside it (or what the
-    host's /.well-known/csvm lists), else inferred. Warnings go to stderr. Exit 0 converted
+    host's /.well-known/csvm lists), else inferred; inferred metadata links columns of
+    territorial codes and municipality names to RÚIAN IRIs (derived columns for other code
+    systems and names; --no-link: none). Warnings go to stderr. Exit 0 converted
     (perhaps with warnings), 1 the table or its metadata has errors (nothing is written),
     2 unreadable input or bad usage.
     """
@@ -172,6 +203,9 @@ def convert(
     from . import rdfio, tabular
     from .errors import BadInput
     from .formats import by_name
+    from .territory import lookup
+
+    territory = None if no_link else lookup.load
 
     mapping = []
     for item in maps:
@@ -185,16 +219,22 @@ def convert(
             raise BadInput(f"--map {item!r}: {folder} is not a folder")
         mapping.append((prefix, Path(folder)))
     sheet_arg = int(sheet) if sheet and sheet.isdigit() else sheet
+    warnings: list[str] = []
     if schema_out and metadata is None:
         if tabular.is_metadata_file(table):
             raise BadInput("--schema infers the metadata of a table, and TABLE is metadata")
         table_url = tabular.url_for(table, url=url, maps=mapping)
-        inferred = tabular.infer_metadata(table, table_url=table_url, sheet=sheet_arg)
+        inferred = tabular.infer_metadata(
+            table,
+            table_url=table_url,
+            sheet=sheet_arg,
+            index=territory() if territory else None,
+            link_notes=warnings,
+        )
         schema_out.write_text(json.dumps(inferred, ensure_ascii=False, indent=2), encoding="utf-8")
         metadata = schema_out
     if output and not output.parent.is_dir():
         raise BadInput(f"the folder of {output} does not exist", where="--output")
-    warnings: list[str] = []
     target = output or Path(tempfile.gettempdir()) / "lod-convert"
     spool = tempfile.NamedTemporaryFile(
         "wb", dir=target.parent, prefix=f".{target.name}.", delete=False
@@ -213,6 +253,7 @@ def convert(
                 strict=not lenient,
                 infer=not no_infer,
                 chunks=True,
+                territory=territory,
             )
             rdfio.write_ntriples(
                 lines,
@@ -271,33 +312,29 @@ def validate(source: str, output: str):
     "--map",
     "maps",
     multiple=True,
-    metavar="PREFIX=URL",
-    help="Fetch IRIs starting with PREFIX from URL instead (e.g. a staging server).",
+    metavar="PREFIX=URL|FOLDER",
+    help="Fetch IRIs starting with PREFIX from URL (e.g. a staging server) or a local FOLDER.",
+)
+@click.option("--offline", is_flag=True, help="Fetch and HEAD nothing that --map does not cover.")
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @handle_errors
-def check_harvest(url: str, maps: tuple[str, ...]):
-    """Walk a live catalogue like NKOD: per dataset, would NKOD keep it, and why not.
+def check_harvest(url: str, maps: tuple[str, ...], offline: bool, output: str):
+    """Walk a catalogue like NKOD (User-Agent nkod/0.0.1, 60 s, 10 in parallel): per dataset,
+    would NKOD keep it and why not; HEADs every access and download URL (2xx, CORS).
 
-    Exit 0 all kept, 1 something would be dropped, 2 error.
+    Exit 0 nothing would be lost, 1 something would be dropped or is wrong, 2 error.
     """
-    from .errors import BadInput
+    from .cli_catalog import _print_harvest
+    from .fetch import parse_mapping
     from .harvest import check_harvest as run_check
 
-    mapping = {}
-    for item in maps:
-        prefix, sep, target = item.partition("=")
-        if not sep:
-            raise BadInput(f"--map {item!r}: expected PREFIX=URL")
-        mapping[prefix] = target
-    report = run_check(url, mapping=mapping)
-    for problem in report.catalog_problems:
-        click.echo(f"catalogue: {problem.line()}")
-    for verdict in report.datasets:
-        click.echo(("kept     " if verdict.kept else "DROPPED  ") + verdict.iri)
-        for problem in verdict.problems:
-            click.echo("    " + problem.line())
-    kept = sum(d.kept for d in report.datasets)
-    click.echo(f"{kept} of {len(report.datasets)} datasets would be kept by NKOD")
+    report = run_check(url, mapping=parse_mapping(maps), offline=offline)
+    if output == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_harvest(report)
     sys.exit(0 if report.all_kept else 1)
 
 
@@ -426,6 +463,15 @@ def delete(dataset_id: str):
     do_delete(open_store(settings), settings, dataset_id)
     click.echo(f"deleted {dataset_id}")
 
+
+def _register_catalog_commands() -> None:
+    from .cli_catalog import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register_catalog_commands()
 
 if __name__ == "__main__":
     main()

@@ -32,6 +32,10 @@ def load_demo(settings) -> Iterator[str]:
                 entry["id"],
                 resources.demo("records") / entry["record"],
             )
-            yield f"published {result.iri} ({result.rows} rows, {result.triples} triples)"
+            linked = ", ".join(repr(line.split("'")[1]) for line in result.links)
+            yield (
+                f"published {result.iri} ({result.rows} rows, {result.triples} triples"
+                + (f"; linked to RÚIAN: {linked})" if linked else ")")
+            )
     finally:
         store.close()

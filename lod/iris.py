@@ -10,6 +10,8 @@ Layout (all dereferenceable; the web app serves each of them):
     {base}/datasets/{id}/data.csv-metadata.json its CSVW table schema (dct:conformsTo)
     {base}/datasets/{id}/rows/{n}               a row of the table
     {base}/datasets/{id}/columns/{name}         a column, used as the RDF property
+    {base}/datasets/{id}.html                   its HTML page (the record's dcat:landingPage)
+    {base}/publishers/{ičo}/catalog             the catalogue of one publisher (only its datasets)
     {base}/services/sparql                      the SPARQL endpoint as a dcat:DataService
     {base}/sparql                               the SPARQL endpoint itself
 
@@ -60,6 +62,14 @@ class Iris:
     def catalog(self) -> str:
         return f"{self.base}/catalog"
 
+    @staticmethod
+    def page(catalog: str, suffix: str, page: int) -> str:
+        """One page of a catalogue (``catalog``: its IRI) in one RDF format (``ttl``)."""
+        return f"{catalog}.{suffix}?page={page}"
+
+    def publisher_catalog(self, ico: str) -> str:
+        return f"{self.base}/publishers/{ico}/catalog"
+
     @property
     def sparql_endpoint(self) -> str:
         return f"{self.base}/sparql"
@@ -86,6 +96,10 @@ class Iris:
     def dataset(self, dataset_id: str) -> str:
         return f"{self.base}/datasets/{dataset_id}"
 
+    def landing_page(self, dataset_id: str) -> str:
+        """The dataset's HTML page, a document in its own right (``dcat:landingPage``)."""
+        return f"{self.dataset(dataset_id)}.html"
+
     def metadata_graph(self, dataset_id: str) -> str:
         return self.dataset(dataset_id)
 
@@ -94,6 +108,10 @@ class Iris:
 
     def distribution(self, dataset_id: str, key: str) -> str:
         return f"{self.dataset(dataset_id)}/distributions/{key}"
+
+    def record_service(self, dataset_id: str, key: str) -> str:
+        """The data service of a metadata-only record's distribution ``key``."""
+        return f"{self.distribution(dataset_id, key)}/service"
 
     def download(self, dataset_id: str, suffix: str) -> str:
         return f"{self.dataset(dataset_id)}/data.{suffix}"

@@ -1,4 +1,4 @@
-"""Human labels for codelist IRIs (EU data themes, frequencies, file types), Czech first."""
+"""Human labels for codelist IRIs (EU tables, terms of use), Czech first."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ import rdflib
 from rdflib.namespace import SKOS
 
 from . import resources
-
-LABEL_FILES = ("eu/labels.ttl", "pu/labels.ttl")
+from .catalog import codelists
 
 
 @cache
 def _labels() -> dict[str, dict[str, str]]:
     graph = rdflib.Graph()
-    for name in LABEL_FILES:
-        graph.parse(resources.vocab(name), format="turtle")
+    graph += codelists.graph()
+    graph.parse(resources.vocab("pu/labels.ttl"), format="turtle")
     out: dict[str, dict[str, str]] = {}
     for concept, label in graph.subject_objects(SKOS.prefLabel):
         out.setdefault(str(concept), {})[label.language or ""] = str(label)

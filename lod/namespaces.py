@@ -38,6 +38,9 @@ PREFIXES = {
     "rdfs": str(RDFS),
     "xsd": str(XSD),
     "sh": str(SH),
+    "hydra": "http://www.w3.org/ns/hydra/core#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "eli": "http://data.europa.eu/eli/ontology#",
 }
 
 __all__ = [

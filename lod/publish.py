@@ -4,7 +4,8 @@
    whole dataset document (NKOD's SHACL rules and the OFN JSON schema). Refuse on any error:
    nothing is written.
 2. Convert the table into a new, private version folder: ``data.csv`` (UTF-8), its CSVW schema
-   ``data.csv-metadata.json``, and the RDF as ``data.nt`` and ``data.ttl``.
+   ``data.csv-metadata.json``, and the RDF as ``data.nt`` and ``data.ttl``. Territorial codes
+   and municipality names are linked to RÚIAN IRIs on the way (``tabular.linking``).
 3. Replace the dataset's metadata graph, its data graph and the catalogue graph in one store
    write. Readers see the previous version until that write completes; the downloads follow,
    because the metadata graph names the file version (``dcat:version``).
@@ -12,6 +13,11 @@
 A table's RDF is not written before step 3 but during it: the store loads the converted rows
 as they come, while they are written to ``data.nt`` and ``data.ttl`` (one pass; see
 `Produced.data`). A conversion error still aborts the write, so nothing changes.
+
+A record without ``prvek_rúian`` gets the smallest territorial unit covering the table's linked
+rows (``Produced.spatial``): it is checked in step 1 with a stand-in unit, so any other error
+refuses it before the table is read, and checked again with the real one after step 2 (before
+anything is published). A table without linked rows leaves it refused as before.
 
 Steps 1 and 3 are ``publish_dataset``; step 2 is its ``produce`` argument, a data producer that
 fills the version folder. ``ingest`` passes the table converter; the territorial codelist
@@ -32,15 +38,16 @@ from rdflib import Literal, URIRef
 
 from . import rdfio, tabular, validate
 from .catalog import catalog as catalog_mod
-from .catalog import ofn
+from .catalog import dcatap, ofn
 from .catalog.record import SERVED, dataset_document, load_record, normalize_record
 from .errors import BadInput, NotFound, Problem, ValidationFailed
 from .formats import BY_NAME
-from .iris import Iris, check_dataset_id
+from .iris import Iris, check_dataset_id, ruian
 from .namespaces import DCAT, DCTERMS, RDF, RDFS, XSD
 from .store import GraphSource, Store
 
 KEEP_VERSIONS = 2  # file versions kept per dataset (the current one and the one before)
+SPATIAL_KEY = "prvek_rúian"
 
 
 @dataclass
@@ -52,6 +59,8 @@ class Published:
     triples: int
     warnings: list[str] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # what linking did, one line per column
+    spatial: list[str] = field(default_factory=list)  # prvek_rúian set from the linked rows
 
 
 @dataclass
@@ -68,6 +77,8 @@ class Produced:
     warnings: list[str] = field(default_factory=list)
     describe: Callable[[rdflib.Graph], None] | None = None  # adds facts to the metadata graph
     data: Iterator[bytes] | None = None
+    spatial: list[str] = field(default_factory=list)  # RÚIAN IRIs covering the linked rows
+    links: list[str] = field(default_factory=list)  # what linking did, one line per column
 
 
 # A data producer fills a fresh version folder with the served files (``data.csv``,
@@ -104,7 +115,9 @@ def prepare_record(
     record, notes = normalize_record(raw, source=source)
     document = dataset_document(record, dataset_id=dataset_id, settings=settings)
     graph = ofn.to_graph(document)
-    problems = validate.check_document(document, graph, own_base=validate.own_http_base(settings))
+    problems = validate.check_document(
+        document, graph, own_base=validate.own_http_base(settings), settings=settings
+    )
     if validate.errors(problems):
         raise ValidationFailed(notes + problems, what=f"record {source}")
     return document, graph, notes + problems
@@ -115,15 +128,20 @@ def ingest(
     settings,
     table: Path,
     dataset_id: str,
-    record_path: Path,
+    record_path: Path | dict,
     *,
     sheet: str | int | None = None,
+    source: str = "",
 ) -> Published:
+    """``record_path``: the record file, or a record already read (``source`` names it)."""
     check_dataset_id(dataset_id)
     table = Path(table)
     if not table.is_file():
         raise BadInput("table file not found", where=str(table))
     iris = Iris.of(settings)
+    from .territory.dataset import index_for  # (it publishes through this module)
+
+    index = index_for(store, settings)
 
     def produce(work: Path) -> Produced:
         prepared = tabular.prepare(
@@ -133,6 +151,7 @@ def ingest(
             about_url=iris.row_template(dataset_id),
             property_url=iris.column_template(dataset_id),
             sheet=sheet,
+            index=index,
         )
         # the table is a named node, not a blank node, so the chunks share no blank node
         metadata = {"@context": prepared.metadata["@context"], "@id": iris.table(dataset_id)}
@@ -145,6 +164,8 @@ def ingest(
             0,
             list(prepared.warnings),
             describe=lambda graph: _describe_columns(graph, metadata, iris, dataset_id),
+            spatial=[prepared.coverage.iri] if prepared.coverage else [],
+            links=prepared.links,
         )
         chunks = tabular.to_ntriples(
             metadata, csv_path=work / "data.csv", warnings=produced.warnings, chunks=True
@@ -158,7 +179,8 @@ def ingest(
         produced.data = _written(produced, chunks, work, prefixes)
         return produced
 
-    return publish_dataset(store, settings, dataset_id, Path(record_path), produce)
+    record = record_path if isinstance(record_path, dict) else Path(record_path)
+    return publish_dataset(store, settings, dataset_id, record, produce, source=source)
 
 
 def publish_dataset(
@@ -172,10 +194,19 @@ def publish_dataset(
 ) -> Published:
     """Validate ``record``, let ``produce`` fill a new version folder, then replace the
     dataset's metadata and data graphs and the catalogue in one store write. On any error
-    (refused record, failing producer, failing store) nothing changes."""
+    (refused record, failing producer, failing store) nothing changes.
+
+    A record without ``prvek_rúian`` gets the producer's ``spatial`` (the units covering the
+    linked rows); it is refused, after all, if there are none."""
     check_dataset_id(dataset_id)
     iris = Iris.of(settings)
-    document, graph, notes = prepare_record(record, dataset_id, settings, source=source)
+    source = source or str(record)
+    raw = record if isinstance(record, dict) else load_record(record)
+    stated = SPATIAL_KEY in raw
+    if stated:
+        document, graph, notes = prepare_record(raw, dataset_id, settings, source=source)
+    else:
+        _check_but_spatial(raw, dataset_id, settings, source)
 
     version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     final = version_dir(settings, dataset_id, version)
@@ -183,6 +214,10 @@ def publish_dataset(
     work.mkdir(parents=True)
     try:
         produced = produce(work)
+        if not stated:
+            if produced.spatial:
+                raw = {**raw, SPATIAL_KEY: produced.spatial}
+            document, graph, notes = prepare_record(raw, dataset_id, settings, source=source)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -193,6 +228,9 @@ def publish_dataset(
         is complete, so it gets its final name and is described (version, byte sizes)."""
         work.rename(final)
         _add_publication_facts(graph, settings, dataset_id, version, final, issued)
+        dcatap.enrich(
+            graph, settings, landing_pages={iris.dataset(dataset_id): iris.landing_page(dataset_id)}
+        )
         if produced.describe is not None:
             produced.describe(graph)
         yield graph.serialize(format="nt", encoding="utf-8")
@@ -228,7 +266,20 @@ def publish_dataset(
         produced.triples,
         produced.warnings,
         notes,
+        produced.links,
+        [] if stated else produced.spatial,
     )
+
+
+def _check_but_spatial(raw: dict, dataset_id: str, settings, source: str) -> None:
+    """Refuse a record without ``prvek_rúian`` now if it has other errors too (as today,
+    with every problem listed); else its coverage may come from the table."""
+    try:
+        placeholder = {**raw, SPATIAL_KEY: [ruian("stat", "1")]}
+        prepare_record(placeholder, dataset_id, settings, source=source)
+    except ValidationFailed:
+        prepare_record(raw, dataset_id, settings, source=source)
+        raise
 
 
 def _written(

@@ -7,6 +7,7 @@ value of the wrong type fails at start with a message that says how to fix it.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -84,6 +85,25 @@ SETTINGS: tuple[Setting, ...] = (
         "Default pu:osobní-údaje.",
     ),
     Setting("checkpoint_grace", 600, "Seconds an old store checkpoint is kept for readers."),
+    Setting(
+        "publisher_type",
+        "RegionalAuthority",
+        "ADMS publisher type of LOD_PUBLISHER (RegionalAuthority, LocalAuthority, …); "
+        "empty: not stated.",
+    ),
+    Setting(
+        "publishers",
+        {},
+        "Other publishers hosted here, by IČO: a table in lod.toml "
+        '([publishers."00275808"] name = "…"), JSON in LOD_PUBLISHERS.',
+    ),
+    Setting("catalog_page_size", 100, "Datasets per page of the RDF forms of a catalogue (Hydra)."),
+    Setting(
+        "draft_2026",
+        False,
+        "Also apply the DCAT-AP-CZ 2026 drafts: catalogue contact point mandatory, the open-data "
+        "ELI on every dataset, distribution and data service.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -122,6 +142,18 @@ def _known_hint() -> str:
 
 def _coerce(setting: Setting, value: Any, where: str) -> Any:
     default = setting.default
+    if isinstance(default, dict):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value) if value.strip() else {}
+            except json.JSONDecodeError as exc:
+                raise BadInput(
+                    f"{where}: expected a JSON object: {exc.msg}",
+                    hint='e.g. {"00275808": {"name": "Obec Example"}}',
+                ) from None
+        if not isinstance(value, dict):
+            raise BadInput(f"{where}: expected a table of tables, got {value!r}")
+        return value
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
@@ -184,3 +216,8 @@ def _check(settings: Settings) -> None:
         )
     if "?" in base or "#" in base:
         raise BadInput(f"LOD_BASE_URL must not contain '?' or '#': {base!r}")
+    if settings.catalog_page_size < 1:
+        raise BadInput("LOD_CATALOG_PAGE_SIZE must be at least 1")
+    from .catalog.publishers import check_settings
+
+    check_settings(settings)

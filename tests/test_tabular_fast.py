@@ -114,6 +114,17 @@ ABOUTS = [
 ]
 
 
+VALUES = [
+    "https://linked.cuzk.cz/resource/ruian/obec/{%s}",  # the column's own value
+    "https://data.example.cz/hodnoty/{c1}",
+    "https://data.example.cz/{_row}/{%s}",
+    "https://data.example.cz/static",
+    "obec/{%s}",  # relative: the general path resolves it
+    "dc:x{%s}",  # a prefixed name
+    "https://data.example.cz/{_name}",
+]
+
+
 def random_table(rng: random.Random, tmp_path: Path) -> tuple[dict, Path]:
     width = rng.randint(1, 6)
     columns = []
@@ -131,6 +142,9 @@ def random_table(rng: random.Random, tmp_path: Path) -> tuple[dict, Path]:
             column["required"] = True
         if rng.random() < 0.1:
             column["suppressOutput"] = True
+        if rng.random() < 0.15:
+            template = rng.choice(VALUES)
+            column["valueUrl"] = template % column["name"] if "%s" in template else template
         columns.append(column)
         pools.append(pool)
     schema: dict = {"columns": columns}
@@ -197,6 +211,47 @@ def test_generated_tables_mostly_take_the_fast_path(tmp_path, monkeypatch):
             monkeypatch, lambda w, m=metadata, p=path: list(to_ntriples(m, csv_path=p))
         )
     assert taken > 30
+
+
+def test_linked_territorial_codes_take_the_fast_path(tmp_path, monkeypatch):
+    """A column with a valueUrl of RÚIAN IRIs over its own value (what linking writes), among
+    literal columns, is converted by the fast path, to the same bytes."""
+    path = tmp_path / "linked.csv"
+    rows = [["Kód obce", "Název", "Počet", "Kód ORP (RÚIAN)"]]
+    codes = ["569810", "572659", "", "-", " 579025 ", "ne/kód", "Ústí"]
+    for i in range(300):
+        rows.append([codes[i % len(codes)], f"Obec {i}", str(i), ["965", "", "1031"][i % 3]])
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+    ruian = "https://linked.cuzk.cz/resource/ruian/"
+    metadata = {
+        "@context": ["http://www.w3.org/ns/csvw", {"@language": "cs"}],
+        "url": "https://data.example.cz/linked.csv",
+        "tableSchema": {
+            "aboutUrl": "https://data.example.cz/rows/{_row}",
+            "columns": [
+                {"name": "kod_obce", "titles": "Kód obce", "null": ["", "-"]},
+                {"name": "nazev", "titles": "Název", "lang": "cs"},
+                {"name": "pocet", "titles": "Počet", "datatype": "integer"},
+                {"name": "kod_orp_ruian", "titles": "Kód ORP (RÚIAN)"},
+            ],
+        },
+    }
+
+    columns = metadata["tableSchema"]["columns"]
+    columns[0]["valueUrl"] = ruian + "obec/{kod_obce}"
+    columns[3]["valueUrl"] = ruian + "orp/{kod_orp_ruian}"
+
+    def run(warnings):
+        return "".join(to_ntriples(metadata, csv_path=path, warnings=warnings))
+
+    assert used_fast(monkeypatch, run)
+    general, quick = both(run)
+    assert quick == general
+    out = quick[0]
+    assert f"<{ruian}obec/569810>" in out and f"<{ruian}obec/579025>" in out
+    assert f"<{ruian}obec/ne%2Fk%C3%B3d>" in out  # escaped as the template expansion says
+    assert f"<{ruian}orp/965>" in out and f"<{ruian}orp/>" not in out
 
 
 def test_chunks_are_the_lines_as_bytes(tmp_path):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import rdflib
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from ..iris import Iris
-from ..namespaces import DCAT
+from ..namespaces import DCAT, DCTERMS, XSD
 from . import ofn
 
 
@@ -69,8 +69,46 @@ def catalog_document(store, settings) -> dict:
 
 
 def dataset_graph(store, settings, dataset_id: str) -> rdflib.Graph:
-    return store.graph(Iris.of(settings).metadata_graph(dataset_id))
+    """A record's graph as stored, with the series it is part of described (title,
+    description), so that its DCAT-AP form is complete on its own."""
+    graph = restore_datatypes(store.graph(Iris.of(settings).metadata_graph(dataset_id)))
+    return graph + series_descriptions(store, graph)
+
+
+def series_descriptions(store, graph: rdflib.Graph) -> rdflib.Graph:
+    """The type, titles and descriptions of the dataset series ``graph`` refers to
+    (``dcat:inSeries``) that it does not describe itself, from the store."""
+    out = rdflib.Graph()
+    wanted = {
+        o for o in graph.objects(None, DCAT.inSeries) if graph.value(o, DCTERMS.title) is None
+    }
+    if not wanted:
+        return out
+    values = " ".join(f"<{iri}>" for iri in sorted(wanted))
+    result = store.query(
+        f"CONSTRUCT {{ ?s a <{DCAT.DatasetSeries}> ; ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} "
+        f"GRAPH ?g {{ ?s a <{DCAT.DatasetSeries}> ; ?p ?o "
+        f"FILTER(?p IN (<{DCTERMS.title}>, <{DCTERMS.description}>)) }} }}"
+    )
+    for triple in result.triples():
+        out.add(triple)
+    return out
+
+
+# Datatypes a store normalises on load (Oxigraph stores xsd:nonNegativeInteger as xsd:integer,
+# oxigraph/oxigraph#526), restored where DCAT-AP requires them.
+DATATYPES = {DCAT.byteSize: XSD.nonNegativeInteger}
+
+
+def restore_datatypes(graph: rdflib.Graph) -> rdflib.Graph:
+    for predicate, datatype in DATATYPES.items():
+        for s, o in list(graph.subject_objects(predicate)):
+            if isinstance(o, Literal) and o.datatype != datatype:
+                graph.remove((s, predicate, o))
+                graph.add((s, predicate, Literal(str(o), datatype=datatype)))
+    return graph
 
 
 def dataset_json(graph: rdflib.Graph, iri: str) -> dict:
-    return ofn.to_ofn(graph, URIRef(iri), "Datová sada")
+    """The OFN document of a dataset or a dataset series."""
+    return ofn.to_ofn(graph, URIRef(iri), ofn.record_typ(graph, URIRef(iri)))

@@ -132,10 +132,11 @@ CLASSES: dict[str, ClassMap] = {
                 Key("přístupový_bod", DCAT.endpointURL, IRI),
                 Key("popis_přístupového_bodu", DCAT.endpointDescription, IRI),
                 Key("specifikace", DCTERMS.conformsTo, IRIS),
-                Key("dokumentace", FOAF.page, IRI),
+                Key("dokumentace", FOAF.page, IRIS),
                 Key("kontaktní_bod", DCAT.contactPoint, NODE, "Organizace"),
                 Key("právní_předpis", DCATAP.applicableLegislation, IRIS),
                 Key("kategorie_hvd", DCATAP.hvdCategory, IRIS),
+                Key("poskytuje_datovou_sadu", DCAT.servesDataset, IRIS),
             ),
         ),
         ClassMap(
@@ -172,6 +173,11 @@ CLASSES: dict[str, ClassMap] = {
         ),
     )
 }
+
+# A dataset series has the keys of a dataset (OFN 2024-05-28 schema "datová-série").
+CLASSES["Datová série"] = ClassMap("Datová série", DCAT.DatasetSeries, CLASSES["Datová sada"].keys)
+# The OFN typ of each record class, for the documents lod serves.
+RECORD_TYPES = {DCAT.Dataset: "Datová sada", DCAT.DatasetSeries: "Datová série"}
 
 # Keys whose value is a list of nested objects rather than one object.
 NODE_LISTS = {"distribuce"}
@@ -251,6 +257,12 @@ def to_graph(document: dict, *, base: str | None = None) -> rdflib.Graph:
     for quad in ox.parse(data, format=ox.RdfFormat.JSON_LD, base_iri=base):
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
+
+
+def record_typ(graph: rdflib.Graph, subject) -> str:
+    """ "Datová série" for a dataset series, else "Datová sada"."""
+    types = set(graph.objects(subject, RDF.type))
+    return "Datová série" if DCAT.DatasetSeries in types else "Datová sada"
 
 
 def first_subject(graph: rdflib.Graph, typ: str) -> rdflib.term.Node | None:

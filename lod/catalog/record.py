@@ -22,7 +22,7 @@ from .. import labels
 from ..errors import BadInput, Problem
 from ..formats import BY_NAME
 from ..iris import Iris
-from ..namespaces import DATA_THEME, FREQUENCY
+from ..namespaces import DATA_THEME, FREQUENCY, RPP_OVM
 from . import ofn
 
 DATASET_KEYS = {k.key: k for k in ofn.CLASSES["Datová sada"].keys}
@@ -98,11 +98,16 @@ def _plain(value):
     return value
 
 
-def normalize_record(record: dict, *, source: str = "record") -> tuple[dict, list[Problem]]:
+def normalize_record(
+    record: dict, *, source: str = "record", metadata_only: bool = False
+) -> tuple[dict, list[Problem]]:
     """Check the record's keys and bring friendly shorthands into the OFN shape.
 
     Unknown keys are refused (JSON-LD would drop them silently); ``"název": "…"`` becomes
-    ``{"cs": "…"}``, a single theme becomes a list, an e-mail gets ``mailto:``.
+    ``{"cs": "…"}``, a single theme becomes a list, an e-mail gets ``mailto:``, an IČO as
+    ``poskytovatel`` its RPP IRI. A ``metadata_only`` record (a dataset series, or a dataset
+    whose data lives elsewhere) keeps its own ``distribuce`` and may be ``typ: Datová série``
+    (then ``typ`` is in the result).
     """
     notes: list[Problem] = []
     out: dict = {}
@@ -125,8 +130,20 @@ def normalize_record(record: dict, *, source: str = "record") -> tuple[dict, lis
                 )
             continue
         if key == "typ":
+            if metadata_only and value in ("Datová série", ["Datová série"]):
+                out["typ"] = "Datová série"
+                continue
             if value not in ("Datová sada", ["Datová sada"]):
-                raise BadInput(f"typ must be 'Datová sada', got {value!r}", where=source)
+                allowed_types = (
+                    "'Datová sada' or 'Datová série'" if metadata_only else "'Datová sada'"
+                )
+                raise BadInput(f"typ must be {allowed_types}, got {value!r}", where=source)
+            continue
+        if key == "distribuce" and metadata_only:
+            items = value if isinstance(value, list) else [value]
+            out[key] = [
+                _distribution(item, f"{source}: distribuce[{n}]") for n, item in enumerate(items)
+            ]
             continue
         if key in ("iri", "distribuce"):
             notes.append(
@@ -178,6 +195,8 @@ def _shape(key: ofn.Key, value, source: str):
             raise BadInput(
                 f"expected a single {'IRI' if key.kind == ofn.IRI else 'value'}", where=where
             )
+        if key.key == "poskytovatel" and value.strip().isdigit():
+            return RPP_OVM + value.strip()
         return _iri(key, value, where) if key.kind == ofn.IRI else value
     if key.kind == ofn.NODE:
         if not isinstance(value, dict):
@@ -222,6 +241,22 @@ def _node(typ: str, value: dict, where: str) -> dict:
             item = "mailto:" + item
         out[name] = _shape(key, item, where)
     return out
+
+
+def _distribution(value, where: str) -> dict:
+    """A distribution of a metadata-only record (its ``iri`` kept, if any)."""
+    if not isinstance(value, dict):
+        raise BadInput("expected a distribution object", where=where)
+    value = dict(value)
+    iri = value.pop("iri", None)
+    service = value.get("přístupová_služba")
+    service_iri = service.get("iri") if isinstance(service, dict) else None
+    if service_iri:
+        value["přístupová_služba"] = {k: v for k, v in service.items() if k != "iri"}
+    out = _node("Distribuce", value, where)
+    if service_iri:
+        out["přístupová_služba"] = {"iri": service_iri, **out["přístupová_služba"]}
+    return {"iri": iri, **out} if iri else out
 
 
 def _terms(value, source: str) -> dict:
@@ -287,4 +322,78 @@ def dataset_document(record: dict, *, dataset_id: str, settings) -> dict:
         }
     )
     doc["distribuce"] = distributions
+    return with_legislation(doc, settings, served=True)
+
+
+HVD_ELI = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
+OPEN_DATA_ELI_2026 = "https://www.e-sbirka.cz/eli/cz/sb/1999/106/2025-08-19"
+
+
+def metadata_document(record: dict, *, dataset_id: str, settings) -> dict:
+    """The OFN document of a metadata-only record (a dataset series, or a dataset whose
+    distributions are elsewhere): the record, its IRI, publisher, and IRIs minted for its
+    distributions and data services that have none; default terms of use where missing."""
+    iris = Iris.of(settings)
+    terms = {**default_terms(settings), **record.get("podmínky_užití", {})}
+    doc: dict = {
+        "@context": ofn.CONTEXT_2024,
+        "iri": iris.dataset(dataset_id),
+        "typ": record.get("typ", "Datová sada"),
+        "poskytovatel": settings.publisher_iri,
+    }
+    doc.update(
+        {k: v for k, v in record.items() if k not in ("podmínky_užití", "distribuce", "typ")}
+    )
+    distributions = []
+    for n, given in enumerate(record.get("distribuce", []), start=1):
+        dist = {"iri": iris.distribution(dataset_id, str(n)), **given}
+        dist.setdefault("podmínky_užití", dict(terms))
+        service = dist.get("přístupová_služba")
+        if isinstance(service, dict) and "iri" not in service:
+            dist["přístupová_služba"] = {"iri": iris.record_service(dataset_id, str(n)), **service}
+        distributions.append(dist)
+    if distributions:
+        doc["distribuce"] = distributions
+    return with_legislation(doc, settings, served=False)
+
+
+def with_legislation(doc: dict, settings, *, served: bool) -> dict:
+    """The laws a record falls under, on the parts lod generates.
+
+    A high-value dataset (``kategorie_hvd``) names the HVD regulation, and so do the
+    distributions and the data service lod serves for it; that service also gets the
+    categories, a contact point and its documentation (as the HVD schema requires). With
+    ``LOD_DRAFT_2026`` every dataset, distribution and data service names the open-data law."""
+
+    def add(node: dict, eli: str) -> None:
+        laws = node.setdefault("právní_předpis", [])
+        if eli not in laws:
+            laws.append(eli)
+
+    nodes = [doc]
+    for dist in doc.get("distribuce", []):
+        nodes.append(dist)
+        if isinstance(dist.get("přístupová_služba"), dict):
+            nodes.append(dist["přístupová_služba"])
+    if doc.get("kategorie_hvd") and served:
+        add(doc, HVD_ELI)
+        for dist in doc.get("distribuce", []):
+            add(dist, HVD_ELI)
+            service = dist.get("přístupová_služba")
+            if isinstance(service, dict):
+                service["kategorie_hvd"] = list(doc["kategorie_hvd"])
+                contact = doc.get("kontaktní_bod") or _catalog_contact(settings)
+                if contact:
+                    service.setdefault("kontaktní_bod", contact)
+                service.setdefault("dokumentace", [Iris.of(settings).sparql_endpoint])
+                add(service, HVD_ELI)
+    if settings.draft_2026:
+        for node in nodes:
+            add(node, OPEN_DATA_ELI_2026)
     return doc
+
+
+def _catalog_contact(settings) -> dict | None:
+    from .publishers import all_publishers, contact_point
+
+    return contact_point(all_publishers(settings)[0])

@@ -15,7 +15,9 @@ properties), `csv2rdf` (the triples), `ntriples` (term syntax), `locate` (findin
 metadata as the CSVW spec says), `sources` (URLs read from local files), `vocab` and `facets`
 (checking metadata), `compat` (header against metadata), `keys` (primary and foreign keys),
 `problems` (errors and warnings), `process` (the processor behind `lod convert`), `fast`
-(the same triples as `csv2rdf`, many rows at a time, for the tables it can take).
+(the same triples as `csv2rdf`, many rows at a time, for the tables it can take), `linking`
+(which columns hold territorial codes or municipality names), `reconcile` (names to obec
+codes), `derive` (the derived columns of RÚIAN codes, written while the table is read).
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ from urllib.parse import unquote, urlsplit
 
 from lod.errors import BadInput
 
+from .derive import LinkingSink
+from .linking import describe_metadata
 from .metadata import Loader, file_loader, load_group
-from .prepare import build_metadata, scan, write_canonical
+from .prepare import build_metadata, canonical_dialect, scan, write_canonical
 from .problems import Report, display
 from .process import convert, group_lines, is_metadata_file, url_for
 from .sheets import is_spreadsheet
@@ -49,6 +53,9 @@ class Prepared:
     metadata: dict  # CSVW metadata document (JSON-serialisable) describing the written CSV
     rows: int  # number of data rows
     warnings: list[str] = field(default_factory=list)  # each says where (row/column) and what
+    links: list[str] = field(default_factory=list)  # what linking did, one line per column
+    coverage: object | None = None  # the smallest territorial unit (lookup.Unit) covering
+    # every linked row, or None
 
 
 def prepare(
@@ -60,20 +67,35 @@ def prepare(
     property_url: str | None = None,
     sheet: str | int | None = None,
     lang: str = "cs",
+    index=None,
+    keep_blank: bool = False,
 ) -> Prepared:
     """Read a CSV/XLSX/ODS table, write it as canonical UTF-8 CSV (comma, CRLF, no BOM, one
     header row, cells verbatim, headers trimmed) and infer its CSVW table schema in the same
-    streaming pass. Rows with a wrong number of fields are repaired with a warning."""
-    result = write_canonical(Path(source), Path(out_csv), sheet=sheet)
+    streaming pass. Rows with a wrong number of fields are repaired with a warning.
+
+    With a territorial `index` (``lod.territory.lookup.Index``), columns of territorial codes
+    and municipality names are linked to RÚIAN IRIs (`linking`): ``valueUrl``s and derived
+    columns in the CSV and its metadata. `keep_blank` keeps blank rows (skipped by the
+    metadata's dialect), so that rows keep the numbers they have in `source`."""
+    result = write_canonical(
+        Path(source), Path(out_csv), sheet=sheet, index=index, keep_blank=keep_blank
+    )
     metadata = build_metadata(
         result,
         table_url=table_url,
         about_url=about_url,
         property_url=property_url,
         lang=lang,
-        dialect=None,
+        dialect=canonical_dialect(result) if keep_blank else None,
     )
-    return Prepared(metadata, result.rows, result.warnings)
+    prepared = Prepared(metadata, result.rows, result.warnings)
+    if result.linked is not None:
+        describe_metadata(metadata, result.linked.plan, property_url)
+        prepared.warnings = result.warnings + result.linked.warnings
+        prepared.links = [link.describe() for link in result.linked.plan.links]
+        prepared.coverage = result.linked.coverage(index)
+    return prepared
 
 
 def infer_metadata(
@@ -85,14 +107,19 @@ def infer_metadata(
     about_url: str | None = None,
     property_url: str | None = None,
     warnings: list[str] | None = None,
+    index=None,
+    link_notes: list[str] | None = None,
 ) -> dict:
     """Like prepare() without writing; the dialect describes the ORIGINAL file, so this
-    metadata with the original file gives the same RDF through to_ntriples()."""
+    metadata with the original file gives the same RDF through to_ntriples(). With a
+    territorial `index`, columns of RÚIAN codes get their ``valueUrl``; links that need a
+    derived column (which only prepare() writes) are left out, said in `link_notes`."""
     source = Path(source)
-    result = scan(source, sheet=sheet)
+    sink = LinkingSink(lambda rows: None, index, source.name) if index is not None else None
+    result = scan(source, sheet=sheet, sink=sink)
     if warnings is not None:
         warnings.extend(result.warnings)
-    return build_metadata(
+    metadata = build_metadata(
         result,
         table_url=table_url,
         about_url=about_url,
@@ -100,6 +127,19 @@ def infer_metadata(
         lang=lang,
         dialect=result.dialect,
     )
+    if sink is not None and sink.titles is not None:
+        sink.close()
+        plan = sink.final_plan()
+        if link_notes is not None:
+            link_notes.extend(
+                f"{source.name}: column {link.title!r} not linked: its {what(link)} need a"
+                " derived column of RÚIAN codes, which metadata of the original file cannot"
+                " describe — convert without --schema, or publish with lod ingest"
+                for link in plan.derived
+            )
+        plan.links = [link for link in plan.links if not link.derived]
+        describe_metadata(metadata, plan, property_url)
+    return metadata
 
 
 def to_ntriples(
@@ -154,6 +194,11 @@ def to_ntriples(
     return group_lines(
         group, open_table=open_table, minimal=minimal, report=report, what=what, chunks=chunks
     )
+
+
+def what(link) -> str:
+    """What a link's column holds: "ORP codes (ČSÚ)", "names of obce"."""
+    return link.describe().split(": ", 1)[1].split(" linked ", 1)[0]
 
 
 def local_path(url: str) -> Path:

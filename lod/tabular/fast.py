@@ -2,9 +2,11 @@
 
 `FastRows.compile` accepts a table whose rows all give triples of one shape: one subject per
 row (a blank node, or an ``aboutUrl`` of ``_row``, ``_sourceRow`` and column values under an
-absolute IRI), predicates that do not depend on the row, literal objects. It declines (None)
-anything else (``valueUrl``, separators, virtual columns, ``rowTitles``, comment lines, key
-checks), which the general, row-by-row code in `csv2rdf` converts. For a table it accepts it
+absolute IRI), predicates that do not depend on the row, and objects that are literals or
+IRIs of a ``valueUrl`` of the same kind as such an ``aboutUrl`` (``https://linked.cuzk.cz/
+resource/ruian/obec/{kod_obce}``: linked territorial codes). It declines (None) anything else
+(other ``valueUrl``s, separators, virtual columns, ``rowTitles``, comment lines, key checks),
+which the general, row-by-row code in `csv2rdf` converts. For a table it accepts it
 writes exactly what the general code would: the same lines in the same order, the same blank
 node labels, and the same warnings and errors in the same order.
 
@@ -23,7 +25,8 @@ import copy
 import io
 import re
 from collections.abc import Callable, Iterator
-from itertools import chain, islice, repeat
+from itertools import chain, compress, islice, repeat
+from operator import is_not, mul
 from urllib.parse import quote
 
 from .ntriples import CSVW, TYPE, XSD, iri, literal
@@ -38,6 +41,7 @@ _SPACE = re.compile(r"[\r\n\t]")
 _URI_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # values quote(v, safe="") leaves as they are
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _ROW_VARS = {"_row", "_sourceRow"}
+_EMPTY = {None: ""}  # _EMPTY.get(v, v): "" for None, else v
 
 
 def _utf8(text: str) -> bytes:
@@ -160,6 +164,7 @@ class _Column:
         self.output = not plan.column.suppress
         self.normalize, self.default = plan.normalize, plan.default
         self.null, self.required = plan.null, plan.required
+        self.nulls = dict.fromkeys(plan.null)  # null value -> None
         self.identity = plan.fast is None
         self.numbers = _Numbers.of(plan)
         self.cache: dict[str, str | None] = {}
@@ -169,15 +174,40 @@ class _Column:
         self.predicate = plan.predicate
         self.open = _utf8(f' {plan.predicate} "')
         self.end = _utf8(self.close + " .\n")
+        self.objects: _Subjects | None = None  # a valueUrl's IRIs, expanded like subjects
+        self.quoted = False  # a valueUrl of the column's own value: written like a literal
+
+    def compile_value(self, names: set[str]) -> None:
+        if self.plan.column.value is None:
+            return
+        self.objects = _Subjects.of(self.plan.column.value, names)
+        self.open, self.end = _utf8(f" {self.predicate} "), b" .\n"
+        parts = self.plan.column.value._parts
+        if self.objects is not None and parts is not None and parts[1:2] == [self.name]:
+            if len(parts) == 3:  # "https://…/obec/{kod_obce}": <prefix, the value, suffix>
+                self.quoted = True
+                self.open = _utf8(f" {self.predicate} {iri(parts[0])[:-1]}")
+                self.end = _utf8(iri(parts[2])[1:] + " .\n")
 
     @property
     def usable(self) -> bool:
+        if self.plan.separator is not None or self.predicate is None:
+            return False
+        if self.plan.column.value is not None:
+            return self.objects is not None and self.objects.template is not None
+        return self.close.startswith('"') and self.plan.literal("1", True) == '"1' + self.close
+
+    def iri_pieces(self, subjects: list[bytes], values: list, objects: list[bytes]) -> tuple:
+        """This column's part of the batch when its objects are IRIs: the rows whose own value
+        is null have no triple."""
+        if None not in values:
+            return (subjects, repeat(self.open), objects, repeat(self.end))
+        start, end = self.open, self.end
         return (
-            self.plan.separator is None
-            and self.plan.column.value is None
-            and self.predicate is not None
-            and self.close.startswith('"')
-            and self.plan.literal("1", True) == '"1' + self.close
+            [
+                s + start + o + end if v is not None else b""
+                for s, v, o in zip(subjects, values, objects, strict=True)
+            ],
         )
 
     def values(self, cells, rows) -> tuple[list, list | None, bool]:
@@ -197,8 +227,8 @@ class _Column:
         if null.isdisjoint(cells):
             values, where = list(cells), None
         else:
-            values = [None if c in null else c for c in cells]
-            where = [i for i, v in enumerate(values) if v is not None]
+            values = list(map(self.nulls.get, cells, cells))  # None for a null value
+            where = list(compress(range(len(values)), map(is_not, values, repeat(None))))
             if self.required:
                 misses = [i for i, v in enumerate(values) if v is None]
         if not self.identity:
@@ -245,6 +275,8 @@ class _Column:
 
     def pieces(self, subjects: list[bytes], values: list, ok: list | None, nulls: bool) -> tuple:
         """This column's part of the batch: (subjects, open, values, end), or (lines,)."""
+        if self.quoted:  # the IRI of the value as it is, valid for its datatype or not
+            ok = None
         if ok is not None and not all(ok):
             plan, p = self.plan, self.predicate
             return (
@@ -253,18 +285,22 @@ class _Column:
                     for s, v, good in zip(subjects, values, ok, strict=True)
                 ],
             )
-        present = [v for v in values if v is not None] if nulls else values
-        if self.escapes and _ESCAPABLE.search("".join(present)):
+        # a null value is "", and its row's pieces are all b"" (bytes * False)
+        present = list(map(_EMPTY.get, values, values)) if nulls else values
+        if self.quoted:
+            if not _URI_SAFE.fullmatch("".join(present)):
+                present = [quote(v, safe="") for v in present]
+        elif self.escapes and _ESCAPABLE.search("".join(present)):
             present = _escaped(present)
         encoded = _encode_all(present)
         if not nulls:
             return (subjects, repeat(self.open), encoded, repeat(self.end))
-        start, end, it = self.open, self.end, iter(encoded)
+        kept = list(map(is_not, values, repeat(None)))
         return (
-            [
-                s + start + next(it) + end if v is not None else b""
-                for s, v in zip(subjects, values, strict=True)
-            ],
+            list(map(mul, subjects, kept)),
+            list(map(mul, repeat(self.open), kept)),
+            encoded,
+            list(map(mul, repeat(self.end), kept)),
         )
 
 
@@ -307,7 +343,9 @@ class _Subjects:
             elif name == "_sourceRow":
                 column = list(map(str, source_rows))
             else:
-                column = ["" if v is None else v for v in values[name]]
+                column = values[name]
+                if None in column:
+                    column = ["" if v is None else v for v in column]
                 if not _URI_SAFE.fullmatch("".join(column)):
                     column = [quote(v, safe="") for v in column]
             columns.append(_encode_all(column))
@@ -345,6 +383,8 @@ class FastRows:
         recorder = _Recorder()
         columns = [_Column(p, i, recorder, strip) for i, p in enumerate(plans)]
         names = {c.name for c in columns}
+        for column in columns:
+            column.compile_value(names)
         abouts = {
             c.plan.column.about.text if c.plan.column.about else None for c in columns if c.output
         }
@@ -460,7 +500,11 @@ class FastRows:
                 ]
             parts.append(frames)
         for column in self.outputs:
-            parts.extend(column.pieces(subjects, *results[column.name]))
+            if column.objects is not None and not column.quoted:
+                objects = column.objects.expand(rows_n, sources, values)
+                parts.extend(column.iri_pieces(subjects, values[column.name], objects))
+            else:
+                parts.extend(column.pieces(subjects, *results[column.name]))
         out = io.BytesIO()
         out.writelines(chain.from_iterable(zip(*parts, strict=False)))
         return out.getvalue()

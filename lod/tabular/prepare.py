@@ -1,5 +1,6 @@
 """Read a table (CSV/XLSX/ODS), infer its CSVW schema and optionally write canonical CSV,
-all in one streaming pass.
+all in one streaming pass; with a territorial index, link its territorial columns on the way
+(`derive`).
 """
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ import csv
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from lod.errors import BadInput
 
+from .derive import Linked, LinkingSink
 from .dialect import Dialect
 from .infer import ColumnGuess, clean_title, column_names, scientific_warning
 from .metadata import CSVW_CONTEXT
@@ -28,10 +31,18 @@ class Scan:
     rows: int = 0
     dialect: Dialect | None = None  # of the original file (CSV only)
     warnings: list[str] = field(default_factory=list)
+    leading_blank: int = 0  # blank rows before the header
+    blank: bool = False  # some data rows are blank
+    linked: Linked | None = None  # what linking did (write_canonical with an index)
 
 
-def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None = None) -> Scan:
-    """Read `source` once: header, repaired rows (passed to `sink`) and column guesses."""
+Sink = Callable[[list[str], int], None]  # (cells, source row number)
+
+
+def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool = False) -> Scan:
+    """Read `source` once: header, repaired rows (passed to `sink` with their source row
+    numbers) and column guesses. With `keep_blank`, the sink also gets the blank rows (before
+    the header as ``[]``), so that its rows keep their numbers."""
     source = Path(source)
     if not source.exists():
         raise BadInput(
@@ -57,6 +68,8 @@ def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None =
         if header is None:
             if not any(c.strip() for c in cells):
                 leading_blank += 1
+                if sink and keep_blank:
+                    sink([], row_no)
                 continue
             header = cells
             if dialect is None:  # spreadsheets: the header's last non-empty cell ends the table
@@ -68,20 +81,23 @@ def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None =
             result = Scan(titles, names, [ColumnGuess() for _ in titles], dialect=dialect)
             guesses, width = result.guesses, len(titles)
             if sink:
-                sink(titles)
+                sink(titles, row_no)
             continue
         if not any(c.strip() for c in cells):
             blank = True
-            notes.add(row_no, "empty row skipped")
+            if sink and keep_blank:
+                sink([""] * width, row_no)
+            else:
+                notes.add(row_no, "empty row skipped")
             continue
         if len(cells) != width:
             cells, note = repair_row(cells, width, delimiter)
             if note:
                 notes.add(row_no, note)
-        if sink:
-            sink(cells)
         for guess, value in zip(guesses, cells, strict=True):
             guess.add(value, row_no)
+        if sink:  # after the guesses: a linking sink appends derived cells to `cells`
+            sink(cells, row_no)
         result.rows += 1
     if result is None:
         raise BadInput(
@@ -89,6 +105,7 @@ def scan(source: Path, *, sheet=None, sink: Callable[[list[str]], None] | None =
             where=where,
             hint="the first non-empty row must name the columns",
         )
+    result.leading_blank, result.blank = leading_blank, blank
     if dialect is not None:
         dialect.skip_rows = leading_blank
         dialect.skip_blank_rows = blank
@@ -128,6 +145,13 @@ def build_metadata(
     return metadata
 
 
+def canonical_dialect(result: Scan) -> Dialect | None:
+    """The dialect of a canonical CSV written with `keep_blank` (None: the default one)."""
+    if not (result.leading_blank or result.blank):
+        return None
+    return Dialect(skip_rows=result.leading_blank, skip_blank_rows=result.blank)
+
+
 class CanonicalWriter:
     """UTF-8, comma, CRLF CSV; a first cell starting with "#" is quoted, so that processors
     that still take "#" for the default commentPrefix (the CSVW Recommendation's text before
@@ -137,7 +161,18 @@ class CanonicalWriter:
         self.stream = stream
         self.writer = csv.writer(stream, lineterminator="\r\n")
 
-    def __call__(self, cells: list[str]) -> None:
+    def rows(self, rows: list[list[str]]) -> None:
+        try:
+            firsts = "\n" + "\n".join(map(itemgetter(0), rows))
+        except IndexError:  # an empty row (a blank line kept)
+            firsts = "\n#"
+        if "\n#" in firsts:
+            for row in rows:
+                self(row)
+        else:
+            self.writer.writerows(rows)
+
+    def __call__(self, cells: list[str], row: int = 0) -> None:
         if cells and cells[0].startswith("#"):
             self.stream.write('"' + cells[0].replace('"', '""') + '"')
             if len(cells) > 1:
@@ -149,13 +184,26 @@ class CanonicalWriter:
         self.writer.writerow(cells)
 
 
-def write_canonical(source: Path, out_csv: Path, *, sheet=None) -> Scan:
-    """Scan `source` and write it to `out_csv` (replaced only when the whole read succeeds)."""
+def write_canonical(
+    source: Path, out_csv: Path, *, sheet=None, index=None, keep_blank: bool = False
+) -> Scan:
+    """Scan `source` and write it to `out_csv` (replaced only when the whole read succeeds).
+
+    With a territorial `index` (``lod.territory.lookup.Index``) its territorial columns are
+    linked and the derived columns written (`derive`; ``result.linked`` says what was done).
+    With `keep_blank` the blank rows are written too, so rows keep their numbers
+    (`canonical_dialect` describes such a file)."""
     out_csv = Path(out_csv)
     partial = out_csv.with_name(out_csv.name + ".part")
     try:
         with open(partial, "w", encoding="utf-8", newline="") as stream:
-            result = scan(source, sheet=sheet, sink=CanonicalWriter(stream))
+            writer = CanonicalWriter(stream)
+            sink = LinkingSink(writer.rows, index, Path(source).name) if index else writer
+            result = scan(source, sheet=sheet, sink=sink, keep_blank=keep_blank)
+            if index is not None:
+                sink.close()
+        if index is not None:
+            result.linked = sink.finish(partial, CanonicalWriter)
         os.replace(partial, out_csv)
     finally:
         if partial.exists():

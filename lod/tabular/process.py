@@ -7,6 +7,10 @@ names (`link_header`), the site-wide locations (``{+url}-metadata.json``, ``csv-
 or the lines of the host's ``/.well-known/csvm``), else inferred by lod (`infer`) or, as W3C
 csv2rdf does, the header row alone. URLs are read from local files only (`sources.Files`).
 
+Inferred metadata links territorial columns when a territorial index is given (`territory`,
+see `linking`): a table that needs derived columns is converted through a temporary copy with
+them (its rows keep their numbers).
+
 Errors stop the conversion (`ConversionFailed`, exit 1): the metadata's at once, the data's
 (invalid cells, required values, keys) after the whole group was read, unless `strict` is
 False. The N-Triples already produced must then be thrown away.
@@ -99,6 +103,7 @@ def convert(
     strict: bool = True,
     infer: bool = True,
     chunks: bool = False,
+    territory=None,
 ) -> Iterator:
     """csv2rdf of a table file (CSV, XLSX, ODS) or of a CSVW metadata document: N-Triples
     lines, or with `chunks` UTF-8 bytes of many lines.
@@ -106,6 +111,8 @@ def convert(
     `url` is the URL the local file stands for (default: its file: URL, or its URL under a
     mapped prefix); files beside it stand for the URLs beside `url`. `maps` are (URL prefix,
     folder) pairs. `metadata` is the user's metadata (a dict whose URL is `base`, or a file).
+    `territory` gives the territorial index (``lod.territory.lookup.Index``) that links the
+    territorial columns of a table whose metadata lod infers; it is called only then.
     """
     table = Path(table)
     warnings = warnings if warnings is not None else []
@@ -132,7 +139,10 @@ def convert(
         files.pin(base, metadata)
         metadata = files.load_json(base)
     if is_spreadsheet(table):
-        return _spreadsheet(table, table_url, metadata, base, sheet, files, report, minimal, chunks)
+        index = territory() if metadata is None and territory is not None else None
+        return _spreadsheet(
+            table, table_url, metadata, base, sheet, files, report, minimal, chunks, index
+        )
     inferred = False
     if metadata is None:
         metadata, base = locate_metadata(
@@ -142,6 +152,8 @@ def convert(
             locations=files.locations(table_url),
             warnings=warnings,
         )
+        if base == table_url and infer and territory is not None:
+            return _linked(table, table_url, files, report, minimal, chunks, territory())
         if base == table_url and infer:  # nothing found: lod infers the schema
             from .infer import scientific_warning
             from .prepare import build_metadata, scan
@@ -194,20 +206,72 @@ def _readable(files: Files, url: str) -> bool:
     return path is not None and path.is_file()
 
 
-def _spreadsheet(table, url, metadata, base, sheet, files, report, minimal, chunks=False):
-    """A sheet is converted through a temporary canonical CSV (inferred metadata unless the
-    user gave some)."""
+def _linked(table, url, files, report, minimal, chunks, index):
+    """Inferred metadata with links: the original file when the links need no derived
+    column, else a temporary canonical copy with them (blank rows kept: rows keep their
+    numbers)."""
+    from .infer import scientific_warning
+    from .linking import describe_metadata
+    from .prepare import build_metadata, canonical_dialect, write_canonical
+
+    tmp = Path(tempfile.mkdtemp(prefix="lod-convert-"))
+    try:
+        canonical = tmp / (table.stem + ".csv")
+        result = write_canonical(table, canonical, index=index, keep_blank=True)
+        plan = result.linked.plan if result.linked else None
+        derived = bool(plan and plan.derived)
+        dialect = canonical_dialect(result) if derived else result.dialect
+        metadata = build_metadata(
+            result, table_url=url, about_url=None, property_url=None, lang="cs", dialect=dialect
+        )
+        if plan is not None:
+            describe_metadata(metadata, plan)
+            report.warnings.extend(result.linked.warnings)
+        if not derived:
+            shutil.rmtree(tmp, ignore_errors=True)
+            for title, guess in zip(result.titles, result.guesses, strict=True):
+                if note := scientific_warning(title, guess):
+                    report.warnings.append(f"{display(url)}: {note}")
+            return _run(
+                metadata,
+                url,
+                files,
+                report,
+                minimal,
+                what=display(url),
+                table=table,
+                fit=True,
+                chunks=chunks,
+            )
+        report.warnings.extend(result.warnings)
+        files.pin(url, canonical)
+        lines = _run(
+            metadata, url, files, report, minimal, what=display(url), table=canonical, chunks=chunks
+        )
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return _cleaning_up(lines, tmp)
+
+
+def _spreadsheet(table, url, metadata, base, sheet, files, report, minimal, chunks, index=None):
+    """A sheet is converted through a temporary canonical CSV (inferred metadata, linked by
+    `index` if given, unless the user gave some)."""
+    from .linking import describe_metadata
     from .prepare import build_metadata, write_canonical
 
     tmp = Path(tempfile.mkdtemp(prefix="lod-convert-"))
     try:
         canonical = tmp / (table.stem + ".csv")
-        result = write_canonical(table, canonical, sheet=sheet)
+        result = write_canonical(table, canonical, sheet=sheet, index=index)
         report.warnings.extend(result.warnings)
         if metadata is None:
             metadata = build_metadata(
                 result, table_url=url, about_url=None, property_url=None, lang="cs", dialect=None
             )
+            if result.linked is not None:
+                describe_metadata(metadata, result.linked.plan)
+                report.warnings.extend(result.linked.warnings)
         files.pin(url, canonical)
         lines = _run(
             metadata,

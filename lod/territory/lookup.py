@@ -7,6 +7,7 @@ Built from the same ČSÚ file and with the same checks as the codelist (``Sourc
     index.iri("kraj", "3085")                       # any code system -> RÚIAN IRI (…/vusc/86)
     index.get("okres", "CZ0521").name               # 'Hradec Králové'
     [u.okres.name for u in index.by_name("Borovnice")]  # 5 candidates, each with okres/ORP/kraj
+    [u.name for u in index.by_postcode("503 04")]   # the obce a postcode (PSČ) serves
 
 Kinds are ``stat``, ``region``, ``kraj``, ``okres``, ``orp``, ``pou``, ``obec`` (the RÚIAN IRI
 segments ``vusc`` and ``region-soudrznosti`` are accepted too). Code systems are ``ruian``,
@@ -15,16 +16,19 @@ segments ``vusc`` and ``region-soudrznosti`` are accepted too). Code systems are
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+from .. import resources
 from ..iris import ruian
 from .kinds import BY_KEY, KINDS
 from .kinds import kind as kind_named
 from .source import Source
 
+POSTCODES_FILE = "territory/psc_obce.csv"  # PSČ -> obec codes (see vocab/territory/SOURCES.md)
 _DASHES = re.compile(r"\s*[-‐‑‒–—]\s*")
 _COMBINING = re.compile("[\u0300-\u036f]")  # accents left over by NFKD (all Czech ones)
 
@@ -93,8 +97,9 @@ class Index:
         }
         self._by_code: dict[str, dict[str, Unit]] = {}
         self._by_iri: dict[str, Unit] = {}
-        self._by_name: dict[str, dict[str, list[Unit]]] = {k.key: {} for k in KINDS}
+        self._by_name: dict[str, dict[str, list[Unit]]] | None = None  # built when needed
         self._systems_of: dict[str, list[tuple[str, str]]] = {}
+        self._sizes: dict[str, int] | None = None
         for record in source.records():
             key = record.kind.key
             within = {k: self._by_system[(k, "ruian")][code] for k, code in record.within.items()}
@@ -104,7 +109,6 @@ class Index:
             self._by_iri[unit.iri] = unit
             for system, code in record.codes.items():
                 self._by_system[(key, system)][code] = unit
-            self._by_name[key].setdefault(normalize_name(record.name), []).append(unit)
         for k in KINDS:
             # Without a system named, RÚIAN codes win over other systems' codes.
             merged: dict[str, Unit] = {}
@@ -137,11 +141,33 @@ class Index:
 
     def by_name(self, name: str, kind: str = "obec") -> list[Unit]:
         """Every unit of ``kind`` whose normalised name equals that of ``name``."""
+        if self._by_name is None:
+            self._by_name = {k.key: {} for k in KINDS}
+            for key, units in self._units.items():
+                for unit in units:
+                    self._by_name[key].setdefault(normalize_name(unit.name), []).append(unit)
         return list(self._by_name[kind_named(kind).key].get(normalize_name(name), ()))
 
     def systems_of(self, code: str) -> list[tuple[str, str]]:
         """Every (kind, code system) in which ``code`` exists, e.g. for sniffing a column."""
         return list(self._systems_of.get(str(code).strip(), ()))
+
+    def by_postcode(self, postcode: str) -> list[Unit]:
+        """The obce a postcode (PSČ, "50304" or "503 04") serves; several may share one."""
+        table = self._by_system[("obec", "ruian")]
+        codes = postcodes().get("".join(str(postcode).split()), ())
+        return [table[code] for code in codes if code in table]
+
+    def size(self, unit: Unit) -> int:
+        """How many obce the unit has (1 for an obec)."""
+        if self._sizes is None:
+            sizes: dict[str, int] = {}
+            for obec in self._units["obec"]:
+                sizes[obec.iri] = 1
+                for parent in obec.within.values():
+                    sizes[parent.iri] = sizes.get(parent.iri, 0) + 1
+            self._sizes = sizes
+        return self._sizes.get(unit.iri, 0)
 
     def units(self, kind: str) -> list[Unit]:
         return list(self._units[kind_named(kind).key])
@@ -150,13 +176,28 @@ class Index:
         return {key: len(units) for key, units in self._units.items()}
 
 
+@cache
+def postcodes() -> dict[str, tuple[str, ...]]:
+    """PSČ -> the codes of the obce it serves, from the shipped file."""
+    out: dict[str, list[str]] = {}
+    with open(resources.vocab(POSTCODES_FILE), encoding="utf-8", newline="") as stream:
+        rows = csv.reader(stream)
+        next(rows, None)
+        for postcode, code in rows:
+            out.setdefault(postcode, []).append(code)
+    return {postcode: tuple(codes) for postcode, codes in out.items()}
+
+
 def build(path: Path | str) -> Index:
     """A fresh index of one ČSÚ file (raises ``BadInput`` naming the row/column if it is bad)."""
     return Index(Source(path))
 
 
 def load(path: Path | str | None = None) -> Index:
-    """The index of ``path`` (default: the shipped file), cached while the file is unchanged."""
+    """The index of ``path`` (default: the shipped file), cached while the file is unchanged.
+
+    The file is trusted: the shipped one, or one `lod territory update` checked and published
+    (``build`` checks a file)."""
     from . import default_source
 
     resolved = Path(path or default_source()).resolve()
@@ -166,4 +207,4 @@ def load(path: Path | str | None = None) -> Index:
 
 @lru_cache(maxsize=4)
 def _cached(path: Path, mtime_ns: int, size: int) -> Index:
-    return build(path)
+    return Index(Source(path, trusted=True))

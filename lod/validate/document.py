@@ -10,7 +10,7 @@ import requests
 
 from ..catalog import ofn
 from ..errors import BadInput, Problem
-from . import schema, shacl
+from . import rules, schema, shacl
 
 ACCEPT = "application/ld+json, application/json;q=0.9, text/turtle;q=0.8"
 
@@ -59,7 +59,7 @@ def validate_source(source: str) -> list[Problem]:
         graph.parse(data=text, format="turtle", publicID=source)
     except Exception as exc:  # rdflib raises several types for syntax errors
         raise BadInput(f"invalid Turtle: {exc}", where=source) from None
-    return shacl.validate(graph)
+    return shacl.validate(graph) + rules.check(graph)
 
 
 def validate_document(document: dict, source: str) -> list[Problem]:
@@ -80,4 +80,5 @@ def validate_document(document: dict, source: str) -> list[Problem]:
     except Exception as exc:  # malformed JSON-LD
         raise BadInput(f"not valid JSON-LD: {exc}", where=source) from None
     problems += shacl.validate(graph)
+    problems += rules.check(graph)
     return problems

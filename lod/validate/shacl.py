@@ -44,13 +44,11 @@ def _text(graph: rdflib.Graph, node, predicate, lang: str) -> str:
 def validate(data: rdflib.Graph, shapes: str = "nkod") -> list[Problem]:
     """Validate ``data`` against ``shapes/<shapes>.ttl``; one Problem per result."""
     sg = shapes_graph(shapes)
-    conforms, report, _ = pyshacl_validate(
+    _, report, _ = pyshacl_validate(
         data, shacl_graph=sg, inference="none", allow_warnings=True, advanced=False
     )
-    if conforms:
-        return []
     problems = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    for result in report.objects(None, SH.result):  # top level: not the nested details
         problems.append(_problem(data, sg, report, result))
     problems.sort(key=lambda p: (p.severity != "error", p.where, p.message))
     return problems

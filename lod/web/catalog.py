@@ -11,6 +11,7 @@ from rdflib import URIRef
 
 from .. import publish
 from ..catalog import catalog as catalog_mod
+from ..catalog import pages
 from ..catalog.record import SERVED
 from ..errors import NotFound
 from ..formats import BY_NAME, RDF_FORMATS
@@ -42,22 +43,41 @@ def home():
 @bp.get("/catalog.<suffix>")
 def catalog(suffix: str | None = None):
     svc = services()
+    description = catalog_mod.catalog_document(svc.store, svc.settings)
+    return catalog_response(description, description.get("datová_sada", []), suffix)
+
+
+def catalog_response(description: dict, datasets: list[str], suffix: str | None):
+    """A catalogue in the format asked for: JSON-LD listing every dataset (for NKOD), HTML, or
+    one Hydra page of the RDF forms (``?page=``, default 1) with the datasets' full records."""
+    svc = services()
     fmt = choose(DOCUMENT_FORMATS, JSONLD, _suffix(suffix))
-    link = alternates(svc.iris.catalog, DOCUMENT_FORMATS)
+    link = alternates(description["iri"], DOCUMENT_FORMATS)
+    doc = dict(description, **{"datová_sada": list(datasets)})
     if fmt.name == "jsonld":
-        doc = catalog_mod.catalog_document(svc.store, svc.settings)
         return respond(fmt, json.dumps(doc, ensure_ascii=False, indent=2), link=link)
     if fmt.name == "html":
-        doc = catalog_mod.catalog_document(svc.store, svc.settings)
-        datasets = sorted(
-            (_summary(svc, iri) for iri in doc.get("datová_sada", [])),
+        summaries = sorted(
+            (_summary(svc, iri) for iri in datasets),
             key=lambda d: _collation_key(text_filter(d.get("název")) or d["iri"]),
         )
         return respond(
-            fmt, render_template("catalog.html", catalog=doc, datasets=datasets), link=link
+            fmt, render_template("catalog.html", catalog=doc, datasets=summaries), link=link
         )
-    graph = catalog_mod.catalog_with_datasets(svc.store, svc.settings)
+    page = _page(len(datasets), svc.settings.catalog_page_size)
+    description = {k: v for k, v in description.items() if k != "datová_sada"}
+    graph = pages.catalog_page(
+        svc.store, svc.settings, description, datasets, suffix=fmt.suffix, page=page
+    )
     return respond(fmt, serialize_graph(graph, fmt), link=link)
+
+
+def _page(total: int, size: int) -> int:
+    raw = request.args.get("page", "1")
+    last = pages.page_count(total, size)
+    if not raw.isdigit() or not 1 <= int(raw) <= last:
+        raise NotFound(f"no page {raw!r} of this catalogue", hint=f"pages are 1 to {last}")
+    return int(raw)
 
 
 def _suffix(suffix: str | None):

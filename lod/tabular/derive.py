@@ -1,0 +1,245 @@
+"""Derived columns, written in the same pass that writes the canonical CSV.
+
+`LinkingSink` stands between `prepare.scan` and the CSV writer: it holds the header and the
+first batch of rows, decides the links on them (`linking.decide`), writes the header with the
+derived columns, and from then on writes every batch of rows with its derived cells (one dict
+look-up per distinct value: `_Memo`). When the whole table has been read the links are decided
+again on all the values; if they differ (a later value was not a code after all) the file is
+rewritten once with the final links (`relink`). Codes that do not exist and names that stay
+unknown or ambiguous are noted by source row, grouped like the reader's row notes.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from array import array
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+
+from ..territory.coverage import covering
+from .infer import MISSING, column_names
+from .linking import KIND_NAMES, LINKABLE, SYSTEM_NAMES, Link, Plan, Tally, decide
+from .read import RowNotes
+from .reconcile import Reconciler
+
+BATCH = 4096  # rows per batch; the links are first decided on the first batch
+MAX_PROBLEMS = 20  # distinct problem values listed per column; the others are summed up
+
+
+class _Memo(dict):
+    """value -> result, computed once per distinct value."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
+class _Codes:
+    """A code of the link's kind and system -> (RÚIAN code or "", problem or None)."""
+
+    def __init__(self, index, link: Link):
+        self.index, self.link = index, link
+
+    def __call__(self, raw: str) -> tuple[str, str | None]:
+        value = raw.strip()
+        if value in MISSING:
+            return "", None
+        unit = self.index.get(self.link.kind, value, self.link.system)
+        if unit is not None:
+            return unit.code, None
+        kind, system = KIND_NAMES[self.link.kind], SYSTEM_NAMES[self.link.system]
+        return "", (
+            f"column {self.link.title!r}: {value!r} is not the code of any {kind} ({system});"
+            " not linked — check the code"
+        )
+
+
+class Deriver:
+    """The derived cells of a plan, batch by batch, with the problems noted by source row."""
+
+    def __init__(self, plan: Plan, index, notes: RowNotes):
+        self.notes = notes
+        self.parts = []
+        for link in plan.derived:
+            if link.system is None:
+                positions = (link.index, *(c.index for c in link.context))
+                memo = _Memo(Reconciler(index, link))
+            else:
+                positions = (link.index,)
+                memo = _Memo(_Codes(index, link))
+            self.parts.append((link, positions, memo, {}))
+
+    def positions(self) -> set[int]:
+        """The columns the derived cells are computed from."""
+        return {p for _, positions, _, _ in self.parts for p in positions}
+
+    def extend(self, rows: list[list[str]], sources: list[int], cells: dict) -> None:
+        """Append the derived cells to the rows (`rows` gets new rows); `cells` has the
+        rows' values of the columns of `positions` (column -> list)."""
+        columns = []
+        for link, positions, memo, problems in self.parts:
+            if link.system is not None:  # codes: one column
+                keys = cells[positions[0]]
+            else:  # names: the name and its context
+                keys = list(zip(*(cells[p] for p in positions), strict=True))
+            before = len(memo)
+            results = list(map(memo.__getitem__, keys))
+            if len(memo) != before:
+                for key in list(memo)[before:]:
+                    if memo[key][1] is not None:
+                        problems[key] = memo[key][1]
+            if problems:
+                self._note(link, problems, keys, sources)
+            columns.append([code for code, _ in results])
+        if columns:
+            rows[:] = map(list.__add__, rows, map(list, zip(*columns, strict=True)))
+
+    def _note(self, link: Link, problems: dict, keys: list, sources: list[int]) -> None:
+        listed = set(list(problems)[:MAX_PROBLEMS])
+        others = f"column {link.title!r}: other values not linked (see the ones listed above)"
+        for key, source in zip(keys, sources, strict=True):
+            if key in problems:
+                self.notes.add(source, problems[key] if key in listed else others)
+
+    def codes(self, link: Link) -> set[str]:
+        """The RÚIAN codes found for a derived link (of this plan or an equal one) so far."""
+        for known, _, memo, _ in self.parts:
+            if known.key == link.key:
+                return {code for code, _ in memo.values() if code}
+        return set()
+
+
+@dataclass
+class Linked:
+    """What linking did to a table: its plan, its problems, the units its rows link to."""
+
+    plan: Plan
+    warnings: list[str] = field(default_factory=list)
+    units: list = field(default_factory=list)
+
+    def coverage(self, index):
+        return covering(index, self.units)
+
+
+class LinkingSink:
+    """The sink of `prepare.scan` (header, then rows with their source row numbers)."""
+
+    def __init__(self, write_rows, index, where: str):
+        self.write_rows, self.index, self.where = write_rows, index, where
+        self.titles: list[str] | None = None
+        self.names: list[str] = []
+        self.tally: Tally | None = None
+        self.pending: list[list[str]] = []
+        self.sources: list[int] = []
+        self.plan: Plan | None = None
+        self.deriver: Deriver | None = None
+        self.notes = RowNotes(where)
+        self.all_sources = array("l")  # the source row of every data row written
+        self.leading = 0  # blank lines kept before the header
+
+    def __call__(self, cells: list[str], row: int = 0) -> None:
+        if self.titles is None:
+            if not cells:  # a blank line before the header, kept
+                self.leading += 1
+                self.write_rows([[]])
+                return
+            self.titles, self.names = list(cells), column_names(list(cells))
+            self.tally = Tally(self.titles, self.index)
+            return
+        self.pending.append(cells)
+        self.sources.append(row)
+        if len(self.pending) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        rows, sources = self.pending, self.sources
+        self.pending, self.sources = [], []
+        cells = {i: list(map(itemgetter(i), rows)) for i in self.tally.wanted()} if rows else {}
+        self.tally.add(cells)
+        if self.plan is None:
+            self.plan = decide(self.titles, self.names, self.tally, self.index)
+            self.deriver = Deriver(self.plan, self.index, self.notes)
+            self.write_rows([self.titles + [link.derived_title for link in self.plan.derived]])
+        if rows:
+            if self.plan.derived:
+                for i in self.deriver.positions() - cells.keys():
+                    cells[i] = list(map(itemgetter(i), rows))
+                self.deriver.extend(rows, sources, cells)
+            self.write_rows(rows)
+            self.all_sources.extend(sources)
+
+    def close(self) -> None:
+        """Write the rows still held (the table has ended)."""
+        if self.titles is not None:
+            self._flush()
+
+    def final_plan(self) -> Plan:
+        """The links decided on every value of the table (after `close`)."""
+        return decide(self.titles, self.names, self.tally, self.index)
+
+    def finish(self, path: Path, writer) -> Linked | None:
+        """Once the file at ``path`` is closed: decide on the whole table, and rewrite the
+        file (with ``writer(stream)``, which has ``rows(list)``) if that changes the links."""
+        if self.titles is None:
+            return None
+        final = self.final_plan()
+        deriver = self.deriver
+        if final.key != self.plan.key:
+            self.notes = RowNotes(self.where)
+            deriver = relink(path, self, final, writer)
+        units = []
+        finest = min((LINKABLE.index(link.kind) for link in final.links), default=None)
+        for link in final.links:  # a row is about its finest unit: its obec, not its kraj
+            if LINKABLE.index(link.kind) != finest:
+                continue
+            if link.derived:
+                codes = deriver.codes(link)
+            else:
+                codes = set(self.tally.values(link.index) or ())
+            units.extend(self.index.get(link.kind, code, "ruian") for code in codes)
+        return Linked(final, self.notes.lines(), [u for u in units if u is not None])
+
+
+def relink(path: Path, sink: LinkingSink, plan: Plan, writer) -> Deriver:
+    """Rewrite the canonical CSV at ``path`` with the derived columns of ``plan``."""
+    width = len(sink.titles)
+    deriver = Deriver(plan, sink.index, sink.notes)
+    temporary = path.with_name(path.name + ".relink")
+    sources = iter(sink.all_sources)
+    try:
+        with (
+            open(path, encoding="utf-8", newline="") as old,
+            open(temporary, "w", encoding="utf-8", newline="") as new,
+        ):
+            reader, out = csv.reader(old), writer(new)
+            for _ in range(sink.leading):
+                out.rows([next(reader)])
+            header = next(reader)[:width]
+            out.rows([header + [link.derived_title for link in plan.derived]])
+            positions = deriver.positions()
+            while batch := [row[:width] for row in _take(reader, BATCH)]:
+                rows_sources = [next(sources) for _ in batch]
+                if plan.derived:
+                    cells = {i: list(map(itemgetter(i), batch)) for i in positions}
+                    deriver.extend(batch, rows_sources, cells)
+                out.rows(batch)
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return deriver
+
+
+def _take(reader, n: int) -> list:
+    out = []
+    for row in reader:
+        out.append(row)
+        if len(out) == n:
+            break
+    return out
