@@ -35,6 +35,14 @@ def reference(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _no_outside_settings(monkeypatch):
+    """`make` exports LOD_HOME and LOD_BASE_URL; a test's settings come from the test alone."""
+    for name in list(os.environ):
+        if name.startswith("LOD_") and name != "LOD_REFERENCE":
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def settings(tmp_path):
     return load_settings(

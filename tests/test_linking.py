@@ -269,10 +269,17 @@ def test_names_told_apart_by_postcode_orp_code_or_kraj(tmp_path, index):
         ["Borovnice", "", "", "Kraj Vysočina"],
         ["Borovnice", "", "", "Jihočeský"],  # without the word "kraj"
         ["Borovnice", "", "", "Královéhradecký kraj"],  # two of them there
+        ["Hradec Králové", "503 03", "", ""],  # a PSČ of Smiřice: it only breaks ties
+        ["Borovnice", "110 00", "", ""],  # a PSČ of Praha: no tie broken
     ]
     result, written, _ = prepared(tmp_path, rows, index)
-    assert column(written, "Město (RÚIAN)") == ["579092", "576140", "595322", "535681", ""]
-    assert len(result.warnings) == 1 and "'Borovnice' is the name of 2 obce" in result.warnings[0]
+    assert column(written, "Město (RÚIAN)") == [
+        *("579092", "576140", "595322", "535681", ""),
+        *("569810", ""),
+    ]
+    assert len(result.warnings) == 2
+    assert "row 6: column 'Město': 'Borovnice' is the name of 2 obce" in result.warnings[0]
+    assert "row 8: column 'Město': 'Borovnice' is the name of 5 obce" in result.warnings[1]
 
 
 def test_names_are_not_reconciled_when_the_table_has_obec_codes(tmp_path, index):
@@ -327,6 +334,27 @@ def test_links_decided_on_the_first_rows_are_checked_against_all(tmp_path, index
     assert result.warnings == [
         "in.csv, row 8: column 'Kód obce': '999999' is not the code of any obec (RÚIAN);"
         " not linked — check the code"
+    ]
+
+
+def test_later_rows_count_as_much_as_the_first(tmp_path, index, monkeypatch):
+    """Four codes first, then six rows of one other value: less than half of the rows have
+    codes, so the column is not linked, however few distinct values the others are."""
+    from lod.tabular import derive
+
+    monkeypatch.setattr(derive, "BATCH", 4)
+    rows = [["Kód obce"], ["569810"], ["572659"], ["579092"], ["579025"]] + [["neuvedeno"]] * 6
+    result, written, columns = prepared(tmp_path, rows, index)
+    assert result.links == [] and written[0] == ["Kód obce"]
+    assert all(len(row) == 1 for row in written)
+    rows = rows[:-3]  # four codes of seven rows: linked, the other value reported
+    result, written, columns = prepared(tmp_path, rows, index)
+    assert (
+        column(written, "Kód obce (RÚIAN)") == ["569810", "572659", "579092", "579025"] + [""] * 3
+    )
+    assert result.warnings == [
+        "in.csv, rows 6, 7, 8: column 'Kód obce': 'neuvedeno' is not the code of any obec"
+        " (RÚIAN); not linked — check the code"
     ]
 
 

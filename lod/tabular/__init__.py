@@ -115,7 +115,9 @@ def infer_metadata(
     territorial `index`, columns of RÚIAN codes get their ``valueUrl``; links that need a
     derived column (which only prepare() writes) are left out, said in `link_notes`."""
     source = Path(source)
-    sink = LinkingSink(lambda rows: None, index, source.name) if index is not None else None
+    sink = None
+    if index is not None:
+        sink = LinkingSink(lambda *_: None, index, source.name, settle=False)
     result = scan(source, sheet=sheet, sink=sink)
     if warnings is not None:
         warnings.extend(result.warnings)
@@ -132,7 +134,7 @@ def infer_metadata(
         plan = sink.final_plan()
         if link_notes is not None:
             link_notes.extend(
-                f"{source.name}: column {link.title!r} not linked: its {what(link)} need a"
+                f"{source.name}: column {link.title!r} not linked: its {link.holds()} need a"
                 " derived column of RÚIAN codes, which metadata of the original file cannot"
                 " describe — convert without --schema, or publish with lod ingest"
                 for link in plan.derived
@@ -194,11 +196,6 @@ def to_ntriples(
     return group_lines(
         group, open_table=open_table, minimal=minimal, report=report, what=what, chunks=chunks
     )
-
-
-def what(link) -> str:
-    """What a link's column holds: "ORP codes (ČSÚ)", "names of obce"."""
-    return link.describe().split(": ", 1)[1].split(" linked ", 1)[0]
 
 
 def local_path(url: str) -> Path:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import csv
 import os
 from array import array
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -29,15 +31,20 @@ MAX_PROBLEMS = 20  # distinct problem values listed per column; the others are s
 
 
 class _Memo(dict):
-    """value -> result, computed once per distinct value."""
+    """value -> RÚIAN code (or ""), computed once per distinct value; the values that have a
+    problem are kept in `problems` with it."""
 
     def __init__(self, compute):
         super().__init__()
         self.compute = compute
+        self.problems: dict = {}
 
     def __missing__(self, key):
-        value = self[key] = self.compute(key)
-        return value
+        code, problem = self.compute(key)
+        if problem is not None:
+            self.problems[key] = problem
+        self[key] = code
+        return code
 
 
 class _Codes:
@@ -73,32 +80,25 @@ class Deriver:
             else:
                 positions = (link.index,)
                 memo = _Memo(_Codes(index, link))
-            self.parts.append((link, positions, memo, {}))
+            self.parts.append((link, positions, memo))
 
     def positions(self) -> set[int]:
         """The columns the derived cells are computed from."""
-        return {p for _, positions, _, _ in self.parts for p in positions}
+        return {p for _, positions, _ in self.parts for p in positions}
 
-    def extend(self, rows: list[list[str]], sources: list[int], cells: dict) -> None:
-        """Append the derived cells to the rows (`rows` gets new rows); `cells` has the
-        rows' values of the columns of `positions` (column -> list)."""
+    def cells(self, sources: list[int], cells: dict) -> list[list[str]]:
+        """The derived columns of a batch of rows, given their values of the columns of
+        `positions` (column -> list) and their source row numbers."""
         columns = []
-        for link, positions, memo, problems in self.parts:
+        for link, positions, memo in self.parts:
             if link.system is not None:  # codes: one column
                 keys = cells[positions[0]]
             else:  # names: the name and its context
                 keys = list(zip(*(cells[p] for p in positions), strict=True))
-            before = len(memo)
-            results = list(map(memo.__getitem__, keys))
-            if len(memo) != before:
-                for key in list(memo)[before:]:
-                    if memo[key][1] is not None:
-                        problems[key] = memo[key][1]
-            if problems:
-                self._note(link, problems, keys, sources)
-            columns.append([code for code, _ in results])
-        if columns:
-            rows[:] = map(list.__add__, rows, map(list, zip(*columns, strict=True)))
+            columns.append(list(map(memo.__getitem__, keys)))
+            if memo.problems:
+                self._note(link, memo.problems, keys, sources)
+        return columns
 
     def _note(self, link: Link, problems: dict, keys: list, sources: list[int]) -> None:
         listed = set(list(problems)[:MAX_PROBLEMS])
@@ -109,9 +109,9 @@ class Deriver:
 
     def codes(self, link: Link) -> set[str]:
         """The RÚIAN codes found for a derived link (of this plan or an equal one) so far."""
-        for known, _, memo, _ in self.parts:
+        for known, _, memo in self.parts:
             if known.key == link.key:
-                return {code for code, _ in memo.values() if code}
+                return set(memo.values()) - {""}
         return set()
 
 
@@ -130,7 +130,10 @@ class Linked:
 class LinkingSink:
     """The sink of `prepare.scan` (header, then rows with their source row numbers)."""
 
-    def __init__(self, write_rows, index, where: str):
+    def __init__(self, write_rows, index, where: str, *, settle: bool = True):
+        """`write_rows(rows, derived=None)` writes rows, with the derived columns' cells;
+        `settle=False` keeps every count (when no file can be read again)."""
+        self.settle = settle
         self.write_rows, self.index, self.where = write_rows, index, where
         self.titles: list[str] | None = None
         self.names: list[str] = []
@@ -147,7 +150,7 @@ class LinkingSink:
         if self.titles is None:
             if not cells:  # a blank line before the header, kept
                 self.leading += 1
-                self.write_rows([[]])
+                self.write_rows([[]], None)
                 return
             self.titles, self.names = list(cells), column_names(list(cells))
             self.tally = Tally(self.titles, self.index)
@@ -164,14 +167,18 @@ class LinkingSink:
         self.tally.add(cells)
         if self.plan is None:
             self.plan = decide(self.titles, self.names, self.tally, self.index)
+            if self.settle:
+                self.tally.settle(self.plan.links)
             self.deriver = Deriver(self.plan, self.index, self.notes)
-            self.write_rows([self.titles + [link.derived_title for link in self.plan.derived]])
+            titles = self.titles + [link.derived_title for link in self.plan.derived]
+            self.write_rows([titles], None)
         if rows:
+            derived = None
             if self.plan.derived:
                 for i in self.deriver.positions() - cells.keys():
                     cells[i] = list(map(itemgetter(i), rows))
-                self.deriver.extend(rows, sources, cells)
-            self.write_rows(rows)
+                derived = self.deriver.cells(sources, cells)
+            self.write_rows(rows, derived)
             self.all_sources.extend(sources)
 
     def close(self) -> None:
@@ -179,16 +186,31 @@ class LinkingSink:
         if self.titles is not None:
             self._flush()
 
-    def final_plan(self) -> Plan:
-        """The links decided on every value of the table (after `close`)."""
+    def final_plan(self, path: Path | None = None) -> Plan:
+        """The links decided on every value of the table (after `close`; the columns whose
+        counts were not kept are counted again in the file at `path`, else their distinct
+        values count once each)."""
+        if self.tally.unsettled and path is not None:
+            self.tally.recount(self._count(path, sorted(self.tally.unsettled)))
         return decide(self.titles, self.names, self.tally, self.index)
+
+    def _count(self, path: Path, columns: list[int]) -> dict[int, Counter]:
+        counts = {i: Counter() for i in columns}
+        with open(path, encoding="utf-8", newline="") as stream:
+            reader = csv.reader(stream)
+            for _ in range(self.leading + 1):  # blank lines and the header
+                next(reader)
+            while batch := list(islice(reader, BATCH)):
+                for i in columns:
+                    counts[i].update(map(itemgetter(i), batch))
+        return counts
 
     def finish(self, path: Path, writer) -> Linked | None:
         """Once the file at ``path`` is closed: decide on the whole table, and rewrite the
         file (with ``writer(stream)``, which has ``rows(list)``) if that changes the links."""
         if self.titles is None:
             return None
-        final = self.final_plan()
+        final = self.final_plan(path)
         deriver = self.deriver
         if final.key != self.plan.key:
             self.notes = RowNotes(self.where)
@@ -223,23 +245,12 @@ def relink(path: Path, sink: LinkingSink, plan: Plan, writer) -> Deriver:
             header = next(reader)[:width]
             out.rows([header + [link.derived_title for link in plan.derived]])
             positions = deriver.positions()
-            while batch := [row[:width] for row in _take(reader, BATCH)]:
+            while batch := [row[:width] for row in islice(reader, BATCH)]:
                 rows_sources = [next(sources) for _ in batch]
-                if plan.derived:
-                    cells = {i: list(map(itemgetter(i), batch)) for i in positions}
-                    deriver.extend(batch, rows_sources, cells)
-                out.rows(batch)
+                cells = {i: list(map(itemgetter(i), batch)) for i in positions}
+                out.rows(batch, deriver.cells(rows_sources, cells) if plan.derived else None)
         os.replace(temporary, path)
     finally:
         if temporary.exists():
             temporary.unlink()
     return deriver
-
-
-def _take(reader, n: int) -> list:
-    out = []
-    for row in reader:
-        out.append(row)
-        if len(out) == n:
-            break
-    return out

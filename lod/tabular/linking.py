@@ -1,7 +1,7 @@
 """Automatic linking: which columns of a table hold territorial codes or municipality names.
 
-While `prepare` reads a table, a `Tally` counts the distinct values of every column. `decide`
-then links a column when
+While `prepare` reads a table, a `Tally` counts the distinct values of the columns that may
+be linked. `decide` then links a column when
 
 - its header names a kind of unit ("Kód obce", "kod_orp", "KODOKRESU", "kraj"; see
   ``territory.headers``) and at least half of its values are codes of that kind in one code
@@ -56,12 +56,19 @@ class Tally:
 
     A column whose header names no territorial unit is counted only while every value is a
     code of some unit: one other value and it can only be what it is (a count, a year, text).
-    Past MAX_DISTINCT values a column is neither codes nor names of obce."""
+    Past MAX_DISTINCT values a column is neither codes nor names of obce.
+
+    Once a column is linked as codes of one kind and system (`settle`), only its distinct
+    values are kept while all of them are such codes: the decision on it is then the same
+    whatever the counts. A value that is not makes the column `unsettled`: its counts must be
+    taken again (`recount`) before the links are decided on the whole table."""
 
     def __init__(self, titles: list[str], index):
         self.index = index
         self.counts: list[Counter | None] = [Counter() for _ in titles]
         self.open = [not _hinted(header_words.read(t)) for t in titles]  # not named: watch
+        self.settled: dict[int, tuple[str, str, set]] = {}  # column -> kind, system, values
+        self.unsettled: set[int] = set()
 
     def wanted(self) -> list[int]:
         """The columns still counted."""
@@ -70,6 +77,9 @@ class Tally:
     def add(self, columns: dict[int, list[str]]) -> None:
         """Count a batch of rows, given as its `wanted` columns."""
         for i, values in columns.items():
+            if i in self.settled:
+                self._add_settled(i, values)
+                continue
             counts = self.counts[i]
             if counts is None:
                 continue
@@ -85,10 +95,43 @@ class Tally:
                         self.counts[i] = None
                         break
 
+    def _add_settled(self, i: int, values: list[str]) -> None:
+        kind, system, seen = self.settled[i]
+        new = set(values) - seen
+        if not new:
+            return
+        seen |= new
+        get = self.index.get
+        if i not in self.unsettled:
+            for raw in new:
+                value = raw.strip()
+                if value not in MISSING and get(kind, value, system) is None:
+                    self.unsettled.add(i)
+                    break
+        if len(seen) > MAX_DISTINCT:
+            self.unsettled.add(i)
+
+    def settle(self, links) -> None:
+        """Keep only the distinct values of the columns linked as codes whose values are all
+        codes of their link's kind and system."""
+        for link in links:
+            if link.system is not None and not link.unknown and link.index not in self.settled:
+                counts = self.counts[link.index]
+                self.settled[link.index] = (link.kind, link.system, set(counts))
+
+    def recount(self, counts: dict[int, Counter]) -> None:
+        """The exact counts of unsettled columns (read again from the table)."""
+        for i, counted in counts.items():
+            del self.settled[i]
+            self.counts[i] = counted if len(counted) <= MAX_DISTINCT else None
+        self.unsettled.clear()
+
     def values(self, i: int) -> dict[str, int] | None:
-        """Non-missing values (stripped) and how many rows have each."""
-        counts = self.counts[i]
-        if counts is None:
+        """Non-missing values (stripped) and how many rows have each (of a settled column:
+        one each)."""
+        if i in self.settled:
+            counts: dict = dict.fromkeys(self.settled[i][2], 1)
+        elif (counts := self.counts[i]) is None:
             return None
         out: dict[str, int] = {}
         for raw, n in counts.items():
@@ -136,15 +179,18 @@ class Link:
     def value_url(self) -> str:
         return f"{RUIAN}{self.segment}/{{{self.derived or self.name}}}"
 
+    def holds(self) -> str:
+        """What the column holds: "ORP codes (ČSÚ)", "names of obce (told apart by okres)"."""
+        if self.system is None:
+            return f"names of obce{_context_text(self.context)}"
+        return f"{KIND_NAMES[self.kind]} codes ({SYSTEM_NAMES[self.system]})"
+
     def describe(self) -> str:
-        what = KIND_NAMES[self.kind]
-        source = (
-            f"names of obce{_context_text(self.context)}"
-            if self.system is None
-            else f"{what} codes ({SYSTEM_NAMES[self.system]})"
-        )
         target = f"new column {self.derived_title!r}" if self.derived else "the column itself"
-        return f"column {self.title!r}: {source} linked to RÚIAN {what} IRIs in {target}"
+        return (
+            f"column {self.title!r}: {self.holds()} linked to RÚIAN {KIND_NAMES[self.kind]}"
+            f" IRIs in {target}"
+        )
 
 
 @dataclass
@@ -182,7 +228,7 @@ def decide(titles: list[str], names: list[str], tally: Tally, index) -> Plan:
                 link.context = _context(read, values, links, index, skip=i)
                 link.unknown = sum(1 for v in values[i] if not index.by_name(v))
                 links.append(link)
-    _name_derived(links, names, titles)
+    _name_derived(links, names)
     return Plan(sorted(links, key=lambda link: link.index))
 
 
@@ -273,14 +319,17 @@ def _context(read, values, links: list[Link], index, *, skip: int) -> tuple[Cont
     return tuple(out)
 
 
+def _context_kinds(context: tuple[Context, ...]) -> str:
+    return ", ".join(
+        dict.fromkeys("PSČ" if c.kind == "psc" else KIND_NAMES[c.kind] for c in context)
+    )
+
+
 def _context_text(context: tuple[Context, ...]) -> str:
-    if not context:
-        return ""
-    kinds = ", ".join("PSČ" if c.kind == "psc" else KIND_NAMES[c.kind] for c in context)
-    return f" (told apart by {kinds})"
+    return f" (told apart by {_context_kinds(context)})" if context else ""
 
 
-def _name_derived(links: list[Link], names: list[str], titles: list[str]) -> None:
+def _name_derived(links: list[Link], names: list[str]) -> None:
     """Derived columns for links whose values are not all RÚIAN codes."""
     taken = set(names)
     for link in links:
@@ -332,7 +381,4 @@ def _derivation(link: Link) -> str:
 
 
 def _context_cs(context: tuple[Context, ...]) -> str:
-    if not context:
-        return ""
-    kinds = ", ".join("PSČ" if c.kind == "psc" else KIND_NAMES[c.kind] for c in context)
-    return f" (nejednoznačné názvy rozlišeny podle: {kinds})"
+    return f" (nejednoznačné názvy rozlišeny podle: {_context_kinds(context)})" if context else ""

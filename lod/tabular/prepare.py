@@ -9,6 +9,7 @@ import csv
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
@@ -161,16 +162,18 @@ class CanonicalWriter:
         self.stream = stream
         self.writer = csv.writer(stream, lineterminator="\r\n")
 
-    def rows(self, rows: list[list[str]]) -> None:
+    def rows(self, rows: list[list[str]], derived: list[list[str]] | None = None) -> None:
+        """Write `rows`, each followed by its cells of the `derived` columns (if any)."""
+        lines = map(chain, rows, zip(*derived, strict=True)) if derived else rows
         try:
             firsts = "\n" + "\n".join(map(itemgetter(0), rows))
         except IndexError:  # an empty row (a blank line kept)
             firsts = "\n#"
         if "\n#" in firsts:
-            for row in rows:
-                self(row)
+            for line in lines:
+                self(list(line))
         else:
-            self.writer.writerows(rows)
+            self.writer.writerows(lines)
 
     def __call__(self, cells: list[str], row: int = 0) -> None:
         if cells and cells[0].startswith("#"):

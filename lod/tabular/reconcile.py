@@ -3,9 +3,10 @@
 Names are compared case-, diacritics- and space-insensitively (``lookup.normalize_name``:
 "Hradec Kralove" is Hradec Králové). A name of several obce (five are called Borovnice) is
 told apart by the other columns of the row that `linking` found: an okres, ORP, POU or kraj
-(by code or by name) and a PSČ (the obce a postcode serves). A row is linked only when exactly
-one obec fits; otherwise it is reported with its candidates (name, okres, code) and its
-derived cell stays empty: never a guess.
+(by code or by name), which must fit, and then a PSČ (the obce a postcode serves), which only
+breaks a tie: postcodes of post offices and P.O. boxes are often not an obec's own. A row is
+linked only when exactly one obec fits; otherwise it is reported with its candidates (name,
+okres, code) and its derived cell stays empty: never a guess.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class Reconciler:
                 f"{column}: no obec is named {name!r}; not linked"
                 " — check the spelling, or give the obec code in a column"
             )
-        kept, told = candidates, []
+        kept, told, postcodes = candidates, [], []
         for position, (context, raw) in enumerate(zip(self.link.context, key[1:], strict=True)):
             value = raw.strip()
             if value in MISSING:
@@ -79,11 +80,16 @@ class Reconciler:
             allowed = self._allowed(position, context, value)
             if allowed is None:
                 continue  # an unknown okres, kraj or PSČ tells nothing
-            told.append(f"{_CONTEXT_NAMES[context.kind]} {value!r}")
             if context.kind == "psc":
-                kept = [u for u in kept if u.code in allowed]
-            else:
-                kept = [u for u in kept if u.within[context.kind].code in allowed]
+                postcodes.append((value, allowed))
+                continue
+            told.append(f"{_CONTEXT_NAMES[context.kind]} {value!r}")
+            kept = [u for u in kept if u.within[context.kind].code in allowed]
+        for value, allowed in postcodes if len(kept) > 1 else ():
+            narrowed = [u for u in kept if u.code in allowed]
+            if narrowed:
+                told.append(f"PSČ {value!r}")
+                kept = narrowed
         if len(kept) == 1:
             return kept[0].code, None
         if not kept:
