@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["lod"] = Services(settings, store or open_store(settings), Iris.of(settings))
 
-    from .web import catalog, errors, http, publishers, sparql, validate
+    from .web import catalog, describe, errors, gsp, http, publishers, sparql, update, validate
     from .web import resources as resource_pages
 
     http.init_app(app)
@@ -36,5 +36,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(publishers.bp)
     app.register_blueprint(validate.bp)
+    app.register_blueprint(describe.bp)  # VoID, service description, examples
+    app.register_blueprint(update.bp)  # the write API: bearer tokens only
+    app.register_blueprint(gsp.bp)
+    from .web import accesslog, health
+
+    accesslog.init_app(app)  # one JSON line per request on the lod.access logger
+    app.register_blueprint(health.bp)  # /health: store reachable, counts
     app.register_blueprint(resource_pages.bp)  # last: it answers any other IRI under the base
     return app

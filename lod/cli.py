@@ -71,13 +71,63 @@ def main():
     help="IČO (or IRI) of a hosted publisher (LOD_PUBLISHERS); default: the record's "
     "poskytovatel, else LOD_PUBLISHER.",
 )
+@click.option(
+    "--shapes",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The steward's own SHACL shapes of the data (Turtle), merged with the generated "
+    "ones; default: TABLE's name with .shapes.ttl beside it, if there is one.",
+)
+@click.option(
+    "--cube",
+    is_flag=True,
+    help="Publish TABLE as an RDF Data Cube (qb:DataSet, one qb:Observation per row), checked "
+    "with the W3C integrity constraints. Inferred: the territorial column linked to RÚIAN "
+    "and a rok/období/year column are the dimensions, numeric columns the measures.",
+)
+@click.option(
+    "--dimension",
+    "dimensions",
+    multiple=True,
+    metavar="COLUMN",
+    help="With --cube: a dimension (name or title; repeatable); lists all dimensions.",
+)
+@click.option(
+    "--measure",
+    "measures",
+    multiple=True,
+    metavar="COLUMN",
+    help="With --cube: a measure, a numeric column (repeatable); default: every numeric one.",
+)
+@click.option("--period", metavar="COLUMN", help="With --cube: the column of years or dates.")
+@click.option(
+    "--unit",
+    "units",
+    multiple=True,
+    metavar="COLUMN=IRI",
+    help="With --cube: the unit of a measure (sdmx-attribute:unitMeasure), e.g. "
+    "pocet=http://qudt.org/vocab/unit/NUM (repeatable).",
+)
 @handle_errors
-def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None, publisher: str | None):
+def ingest(
+    table: Path,
+    dataset_id: str,
+    record: Path,
+    sheet: str | None,
+    publisher: str | None,
+    shapes: Path | None,
+    cube: bool,
+    dimensions: tuple[str, ...],
+    measures: tuple[str, ...],
+    period: str | None,
+    units: tuple[str, ...],
+):
     """Convert, validate and publish TABLE as dataset ID (atomically)."""
     from .publish import ingest as do_ingest
     from .store import open_store
 
     settings = _settings()
+    cube_options = _cube_options(cube, dimensions, measures, period, units)
     if publisher:
         from .catalog.publishers import resolve
         from .catalog.record import load_record
@@ -92,7 +142,15 @@ def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None, publis
     sheet_arg: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
     try:
         result = do_ingest(
-            store, settings, table, dataset_id, record, sheet=sheet_arg, source=source
+            store,
+            settings,
+            table,
+            dataset_id,
+            record,
+            sheet=sheet_arg,
+            source=source,
+            shapes=shapes,
+            cube=cube_options,
         )
     finally:
         store.close()
@@ -104,7 +162,27 @@ def ingest(table: Path, dataset_id: str, record: Path, sheet: str | None, publis
         click.echo(f"linked: {line}", err=True)
     for iri in result.spatial:
         click.echo(f"prvek_rúian (dct:spatial) from the linked rows: {iri}", err=True)
+    if result.shapes:
+        click.echo(f"shapes: {result.shapes}", err=True)
     click.echo(f"published {result.iri} ({result.rows} rows, {result.triples} triples)")
+
+
+def _cube_options(cube: bool, dimensions, measures, period, units):
+    """The --cube options of ingest (None without --cube)."""
+    from .cube import CubeOptions
+    from .errors import BadInput
+
+    if not cube:
+        if dimensions or measures or period or units:
+            raise BadInput(
+                "--dimension, --measure, --period and --unit describe a Data Cube",
+                where="--cube",
+                hint="add --cube to publish the table as an RDF Data Cube",
+            )
+        return None
+    return CubeOptions(
+        tuple(dimensions), tuple(measures), period, tuple(map(CubeOptions.parse_unit, units))
+    )
 
 
 @main.command()
@@ -276,34 +354,56 @@ def convert(
 @main.command()
 @click.argument("source")
 @click.option(
-    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--profile",
+    type=click.Choice(["nkod", "dcat-ap-3", "hvd"]),
+    default="nkod",
+    show_default=True,
+    help="nkod: what NKOD keeps (SHACL, OFN JSON schemas, codelists); dcat-ap-3: the official "
+    "DCAT-AP 3.0.1 shapes; hvd: a high-value dataset.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "ttl", "html"]),
+    default="text",
+    show_default=True,
+    help="text (Czech and English), json, ttl (the sh:ValidationReport graph) or html.",
+)
+@click.option(
+    "--schema",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SOURCE is a CSV table and this its CSVW schema: check the table's data (row, column).",
 )
 @handle_errors
-def validate(source: str, output: str):
-    """Check a DCAT-AP-CZ dataset record or catalogue (file or URL) as NKOD would.
+def validate(source: str, profile: str, output: str, schema: Path | None):
+    """Check a DCAT-AP-CZ dataset record or catalogue (file or URL, JSON-LD or Turtle) against
+    a profile, or with --schema a table against its CSVW schema; each problem in Czech and
+    English, with where, the value and how to fix it.
 
     Exit 0 conforms, 1 does not, 2 error.
     """
-    from .validate.document import validate_source
-
-    problems = validate_source(source)
-    errors = [p for p in problems if p.severity == "error"]
-    if output == "json":
-        click.echo(
-            json.dumps(
-                {"conforms": not errors, "problems": [p.as_dict() for p in problems]},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+    if schema is not None:
+        report = _validate_table(Path(source), schema)
     else:
-        for problem in problems:
-            click.echo(problem.line())
-        click.echo(
-            f"{source}: "
-            + ("conforms" if not errors else f"does not conform ({len(errors)} errors)")
-        )
-    sys.exit(1 if errors else 0)
+        from .validate.profiles import validate as run
+
+        report = run(source, profile)
+    click.echo(report.render(output))
+    sys.exit(0 if report.conforms else 1)
+
+
+def _validate_table(table: Path, schema: Path):
+    from .errors import BadInput
+    from .territory import default_source
+    from .validate.tables import validate_table
+
+    for path in (table, schema):
+        if not path.is_file():
+            raise BadInput("file not found", where=str(path))
+    return validate_table(
+        table.read_bytes(), table.name, schema.read_bytes(), territory=str(default_source())
+    )
 
 
 @main.command(name="check-harvest")
@@ -342,20 +442,49 @@ def check_harvest(url: str, maps: tuple[str, ...], offline: bool, output: str):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=0,
+    type=int,
+    help="Worker processes (gunicorn), for a remote store only; default: 2 per core (max 8). "
+    "The embedded store is served by one multi-threaded process (waitress).",
+)
 @handle_errors
-def serve(host: str, port: int, threads: int):
+def serve(host: str, port: int, threads: int, workers: int):
     """Serve the catalogue, downloads and SPARQL endpoint."""
+    import signal
+
     import waitress
 
     from .app import create_app
     from .publish import refresh_catalog
+    from .serving import check_workers, run_gunicorn
+    from .web.accesslog import to_stderr
 
     settings = _settings()
+    workers = check_workers(settings, workers)
+    to_stderr()
     app = create_app(settings)
     refresh_catalog(app.extensions["lod"].store, settings)
+    if settings.store:
+        app.extensions["lod"].store.close()
+        click.echo(
+            f"lod serving {settings.base} (store {settings.store}) on http://{host}:{port}/ "
+            f"with {workers} worker processes (gunicorn)"
+        )
+        run_gunicorn(settings, host, port, workers, threads)
+        return
     click.echo(
         f"lod serving {settings.base} (LOD_HOME={settings.home_path}) on http://{host}:{port}/"
     )
+    if not 0 < settings.sparql_max_concurrent < threads:
+        click.echo(
+            f"warning: LOD_SPARQL_MAX_CONCURRENT={settings.sparql_max_concurrent} leaves no "
+            f"thread of {threads} for pages while queries wait; set it below --threads",
+            err=True,
+        )
+    # SIGTERM ends like Ctrl-C, so atexit stops the SPARQL query workers (lod.sparql)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     waitress.serve(app, host=host, port=port, threads=threads, ident="lod")
 
 
@@ -462,6 +591,83 @@ def delete(dataset_id: str):
     settings = _settings()
     do_delete(open_store(settings), settings, dataset_id)
     click.echo(f"deleted {dataset_id}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@handle_errors
+def backup(file: Path):
+    """Write the whole platform (every graph of the store, the published files, the settings
+    without credentials) to FILE (.tar.gz)."""
+    from .backup import backup as do_backup
+    from .store import open_store
+
+    settings = _settings()
+    store = open_store(settings)
+    try:
+        done = do_backup(store, settings, file)
+    finally:
+        store.close()
+    click.echo(f"backed up {done['graphs']} graphs and the published files to {file}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@handle_errors
+def restore(file: Path):
+    """Replace the store's graphs and the published files with backup FILE, atomically, into
+    either kind of store (the LOD_BASE_URL must be the backup's)."""
+    from .backup import restore as do_restore
+    from .store import open_store
+
+    settings = _settings()
+    store = open_store(settings)
+    try:
+        done = do_restore(store, settings, file)
+    finally:
+        store.close()
+    click.echo(f"restored {done['graphs']} graphs and the published files from {file}")
+
+
+@main.group()
+def token():
+    """Bearer tokens for the write API (/sparql/update, /graph-store); none: writes disabled."""
+
+
+@token.command(name="create")
+@click.argument("name")
+@handle_errors
+def token_create(name: str):
+    """Create token NAME and print it (once: only its hash is kept, in LOD_HOME/tokens.json)."""
+    from .tokens import tokens_of
+
+    secret = tokens_of(_settings()).create(name)
+    click.echo(secret)
+    click.echo(
+        f"token {name!r} created; it is shown only now: send it as 'Authorization: Bearer …'",
+        err=True,
+    )
+
+
+@token.command(name="list")
+@handle_errors
+def token_list():
+    """List the tokens (name and creation time; the tokens themselves are not kept)."""
+    from .tokens import tokens_of
+
+    for known in tokens_of(_settings()).all():
+        click.echo(f"{known.name}\t{known.created}")
+
+
+@token.command(name="revoke")
+@click.argument("name")
+@handle_errors
+def token_revoke(name: str):
+    """Revoke token NAME at once (a running server stops accepting it)."""
+    from .tokens import tokens_of
+
+    tokens_of(_settings()).revoke(name)
+    click.echo(f"revoked {name}")
 
 
 def _register_catalog_commands() -> None:

@@ -53,7 +53,10 @@ class NotAcceptable(LodError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One validation problem, located and explained."""
+    """One validation problem, located and explained.
+
+    The first six fields are what every check gives; the rest locate a problem precisely for
+    the validation reports (``lod.validate.report``) and are empty when not known."""
 
     message: str  # what is wrong (English)
     where: str  # e.g. "název (dct:title)" or "row 12, column Kód obce"
@@ -61,6 +64,15 @@ class Problem:
     message_cs: str = ""
     value: str = ""
     severity: str = "error"  # "error" refuses, "warning" does not
+    hint_cs: str = ""  # how to fix it, in Czech
+    focus: str = ""  # IRI of the record, distribution, service (or row) concerned
+    key: str = ""  # OFN key of the field, dotted when nested ("kontaktní_bod.e-mail")
+    property: str = ""  # its RDF property path ("dcat:contactPoint/vcard:hasEmail")
+    component: str = ""  # what found it: a SHACL constraint component or a lod check
+    check: str = ""  # which check: "nkod", "ofn-schema", "rules", "dcat-ap-3", "hvd", "data"
+    value_kind: str = ""  # "iri" or "literal" (for the sh:ValidationReport form)
+    row: int | None = None  # table row (1 = the first data row), for data problems
+    column: str = ""  # table column name, for data problems
 
     def line(self) -> str:
         text = f"{self.severity}: {self.where}: {self.message}"
@@ -68,6 +80,16 @@ class Problem:
             text += f" (value: {self.value})"
         if self.hint:
             text += f" — how to fix: {self.hint}"
+        return text
+
+    def line_cs(self) -> str:
+        """The same line in Czech (English where no Czech text is known)."""
+        severity = "chyba" if self.severity == "error" else "varování"
+        text = f"{severity}: {self.where}: {self.message_cs or self.message}"
+        if self.value:
+            text += f" (hodnota: {self.value})"
+        if self.hint_cs or self.hint:
+            text += f" — jak opravit: {self.hint_cs or self.hint}"
         return text
 
     def as_dict(self) -> dict:

@@ -82,6 +82,7 @@ FORMATS: tuple[Format, ...] = (
         aliases=("text/plain",),
     ),
     Format("nq", "application/n-quads", "nq", "rdf", ox.RdfFormat.N_QUADS, None, "RDF_N_QUADS"),
+    Format("trig", "application/trig", "trig", "rdf", ox.RdfFormat.TRIG, None, "RDF_TRIG", True),
     Format(
         "html",
         "text/html",

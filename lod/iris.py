@@ -8,12 +8,25 @@ Layout (all dereferenceable; the web app serves each of them):
     {base}/datasets/{id}/data                   the data graph (suffix forms: data.ttl, data.nt)
     {base}/datasets/{id}/data.csv               the table as UTF-8 CSV
     {base}/datasets/{id}/data.csv-metadata.json its CSVW table schema (dct:conformsTo)
+    {base}/datasets/{id}/shapes                 SHACL shapes of its data (shapes.ttl; the RDF
+                                                distributions' dct:conformsTo); shapes: #rows, …
     {base}/datasets/{id}/rows/{n}               a row of the table
     {base}/datasets/{id}/columns/{name}         a column, used as the RDF property
+    {base}/datasets/{id}/cube/structure         a statistical table's Data Cube structure (DSD)
+    {base}/datasets/{id}/measures/{name}        a column as a Data Cube measure property
+    {base}/datasets/{id}/dimensions/{name}      a column as a Data Cube dimension property
     {base}/datasets/{id}.html                   its HTML page (the record's dcat:landingPage)
     {base}/publishers/{ičo}/catalog             the catalogue of one publisher (only its datasets)
     {base}/services/sparql                      the SPARQL endpoint as a dcat:DataService
     {base}/sparql                               the SPARQL endpoint itself
+    {base}/sparql/description                   its SPARQL Service Description (the data service's
+                                                dcat:endpointDescription)
+    {base}/sparql/examples                      example queries (#name: one example)
+    {base}/sparql/update                        SPARQL 1.1 Update (bearer token only)
+    {base}/graph-store                          Graph Store Protocol (bearer token only); graphs
+                                                under it are identified directly
+    {base}/.well-known/void                     VoID of everything published (#all: the whole)
+    {base}/datasets/{id}/void                   VoID of one dataset (#ruian-N: its links to RÚIAN)
 
 The territorial codelist is the dataset ``uzemni-struktura-cr`` (``TERRITORY_ID``): metadata graph
 ``{base}/datasets/uzemni-struktura-cr``, data graph ``{base}/datasets/uzemni-struktura-cr/data``.
@@ -79,6 +92,39 @@ class Iris:
         return f"{self.base}/services/sparql"
 
     @property
+    def sparql_description(self) -> str:
+        return f"{self.sparql_endpoint}/description"
+
+    @property
+    def sparql_examples(self) -> str:
+        return f"{self.sparql_endpoint}/examples"
+
+    def sparql_example(self, name: str) -> str:
+        return f"{self.sparql_examples}#{name}"
+
+    @property
+    def sparql_update(self) -> str:
+        return f"{self.sparql_endpoint}/update"
+
+    @property
+    def graph_store(self) -> str:
+        return f"{self.base}/graph-store"
+
+    @property
+    def void(self) -> str:
+        """The VoID document of the whole installation (RFC 5785 well-known location)."""
+        return f"{self.base}/.well-known/void"
+
+    @property
+    def void_all(self) -> str:
+        """The void:Dataset of everything published here."""
+        return f"{self.void}#all"
+
+    def dataset_void(self, dataset_id: str) -> str:
+        """The VoID document of one dataset (its void:Dataset is the dataset's own IRI)."""
+        return f"{self.dataset(dataset_id)}/void"
+
+    @property
     def datasets_prefix(self) -> str:
         return f"{self.base}/datasets/"
 
@@ -123,6 +169,15 @@ class Iris:
     def table_schema(self, dataset_id: str) -> str:
         return f"{self.dataset(dataset_id)}/data.csv-metadata.json"
 
+    def dataset_shapes(self, dataset_id: str) -> str:
+        """The SHACL shapes of a dataset's data (a document; ``.ttl`` etc. are its forms)."""
+        return f"{self.dataset(dataset_id)}/shapes"
+
+    @staticmethod
+    def shape(shapes: str, local: str) -> str:
+        """One shape of the shapes document ``shapes``, e.g. ``…/shapes#rows``."""
+        return f"{shapes}#{quote(local, safe='')}"
+
     def row_template(self, dataset_id: str) -> str:
         """CSVW aboutUrl template for the rows of a dataset's table."""
         return f"{self.dataset(dataset_id)}/rows/{{_row}}"
@@ -133,6 +188,17 @@ class Iris:
     def column_template(self, dataset_id: str) -> str:
         """CSVW propertyUrl template for the columns of a dataset's table."""
         return f"{self.dataset(dataset_id)}/columns/{{_name}}"
+
+    def structure(self, dataset_id: str) -> str:
+        """The qb:DataStructureDefinition of a dataset published as a Data Cube (two path
+        segments below the dataset, as the resources the generic resource page serves)."""
+        return f"{self.dataset(dataset_id)}/cube/structure"
+
+    def measure(self, dataset_id: str, name: str) -> str:
+        return f"{self.dataset(dataset_id)}/measures/{quote(name, safe='')}"
+
+    def dimension(self, dataset_id: str, name: str) -> str:
+        return f"{self.dataset(dataset_id)}/dimensions/{quote(name, safe='')}"
 
     def dataset_id_of(self, iri: str) -> str | None:
         """The dataset id of a dataset IRI or of any IRI below it."""

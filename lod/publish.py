@@ -36,15 +36,18 @@ from pathlib import Path
 import rdflib
 from rdflib import Literal, URIRef
 
+from . import cube as cube_mod
 from . import rdfio, tabular, validate
 from .catalog import catalog as catalog_mod
 from .catalog import dcatap, ofn
 from .catalog.record import SERVED, dataset_document, load_record, normalize_record
+from .cube import CubeOptions
 from .errors import BadInput, NotFound, Problem, ValidationFailed
 from .formats import BY_NAME
 from .iris import Iris, check_dataset_id, ruian
 from .namespaces import DCAT, DCTERMS, RDF, RDFS, XSD
 from .store import GraphSource, Store
+from .validate import datacheck, datashapes
 
 KEEP_VERSIONS = 2  # file versions kept per dataset (the current one and the one before)
 SPATIAL_KEY = "prvek_rúian"
@@ -61,6 +64,7 @@ class Published:
     notes: list[Problem] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # what linking did, one line per column
     spatial: list[str] = field(default_factory=list)  # prvek_rúian set from the linked rows
+    shapes: str = ""  # how the data was checked against its SHACL shapes
 
 
 @dataclass
@@ -79,6 +83,7 @@ class Produced:
     data: Iterator[bytes] | None = None
     spatial: list[str] = field(default_factory=list)  # RÚIAN IRIs covering the linked rows
     links: list[str] = field(default_factory=list)  # what linking did, one line per column
+    shapes: str = ""  # how the data was checked against its SHACL shapes (`datacheck.guard`)
 
 
 # A data producer fills a fresh version folder with the served files (``data.csv``,
@@ -132,13 +137,19 @@ def ingest(
     *,
     sheet: str | int | None = None,
     source: str = "",
+    shapes: Path | None = None,
+    cube: CubeOptions | None = None,
 ) -> Published:
-    """``record_path``: the record file, or a record already read (``source`` names it)."""
+    """``record_path``: the record file, or a record already read (``source`` names it).
+    ``shapes``: the steward's SHACL shapes of the data (default: ``<table>.shapes.ttl``).
+    ``cube``: publish the table as an RDF Data Cube (``lod.cube``), checked with the W3C
+    integrity constraints."""
     check_dataset_id(dataset_id)
     table = Path(table)
     if not table.is_file():
         raise BadInput("table file not found", where=str(table))
     iris = Iris.of(settings)
+    steward = datashapes.steward_graph(table, shapes, iris.dataset_shapes(dataset_id))
     from .territory.dataset import index_for  # (it publishes through this module)
 
     index = index_for(store, settings)
@@ -156,14 +167,24 @@ def ingest(
         # the table is a named node, not a blank node, so the chunks share no blank node
         metadata = {"@context": prepared.metadata["@context"], "@id": iris.table(dataset_id)}
         metadata.update(prepared.metadata)
+        plan = cube_mod.plan_cube(metadata, cube, iris, dataset_id) if cube else None
+        if plan is not None:  # the cube is written into the CSVW metadata
+            cube_mod.describe_cube(metadata, plan)
+            prepared.links.append(plan.describe())
         (work / "data.csv-metadata.json").write_text(
             json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8"
         )
+        shapes_graph = datashapes.write_shapes(work, metadata, iris, dataset_id, steward)
+
+        def describe(graph: rdflib.Graph) -> None:
+            _describe_columns(graph, metadata, iris, dataset_id)
+            datashapes.describe_distributions(graph, iris, dataset_id)
+
         produced = Produced(
             prepared.rows,
             0,
             list(prepared.warnings),
-            describe=lambda graph: _describe_columns(graph, metadata, iris, dataset_id),
+            describe=describe,
             spatial=[prepared.coverage.iri] if prepared.coverage else [],
             links=prepared.links,
         )
@@ -177,6 +198,11 @@ def ingest(
             "xsd": str(XSD),
         }
         produced.data = _written(produced, chunks, work, prefixes)
+        produced.shapes = datacheck.guard(
+            produced, work, shapes_graph, metadata, index=index, steward=steward is not None
+        )
+        if plan is not None:
+            cube_mod.guard(produced, work / "data.nt", iris.dataset(dataset_id) + "/rows/")
         return produced
 
     record = record_path if isinstance(record_path, dict) else Path(record_path)
@@ -268,6 +294,7 @@ def publish_dataset(
         notes,
         produced.links,
         [] if stated else produced.spatial,
+        shapes=produced.shapes,
     )
 
 
@@ -338,9 +365,12 @@ _XSD_BASES = {
 def _describe_columns(graph: rdflib.Graph, metadata: dict, iris: Iris, dataset_id: str) -> None:
     """Each column's property IRI dereferences: its label (the header) and its datatype."""
     dataset = URIRef(iris.dataset(dataset_id))
+    template = iris.column_template(dataset_id)
     for column in metadata.get("tableSchema", {}).get("columns", []):
         if column.get("virtual") or column.get("suppressOutput") or "name" not in column:
             continue
+        if column.get("propertyUrl", template) != template:
+            continue  # its own property (a Data Cube dimension or measure) is described there
         prop = URIRef(iris.column(dataset_id, column["name"]))
         titles = column.get("titles", column["name"])
         title = (

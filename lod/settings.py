@@ -37,12 +37,48 @@ SETTINGS: tuple[Setting, ...] = (
         "http://127.0.0.1:8000",
         "Public base of every IRI, e.g. https://data.kraj.example.cz (NKOD requires https).",
     ),
-    Setting("store", "", "Empty: embedded Oxigraph under LOD_HOME. Remote stores come later."),
+    Setting(
+        "store",
+        "",
+        "Empty: embedded Oxigraph under LOD_HOME; an http(s) SPARQL query endpoint: remote store.",
+    ),
     Setting("store_update", "", "SPARQL Update endpoint of a remote store (default: LOD_STORE)."),
-    Setting("store_gsp", "", "Graph Store Protocol endpoint of a remote store."),
+    Setting(
+        "store_gsp",
+        "",
+        "Graph Store Protocol endpoint of a remote store (default: LOD_STORE; Virtuoso: "
+        "its /sparql-graph-crud-auth).",
+    ),
     Setting("store_user", "", "User name for the remote store."),
     Setting("store_password", "", "Password for the remote store."),
-    Setting("sparql_timeout", 30, "Seconds a public SPARQL query may run."),
+    Setting("store_auth", "basic", "HTTP authentication of LOD_STORE_USER: basic or digest."),
+    Setting("store_token", "", "Bearer token for the remote store (instead of user/password)."),
+    Setting(
+        "store_kind",
+        "",
+        "Remote server adapter: generic or virtuoso; empty: from the Server header.",
+    ),
+    Setting(
+        "sparql_timeout",
+        30,
+        "Seconds a public SPARQL query may run; its worker is killed at the limit (0: none).",
+    ),
+    Setting("sparql_workers", 0, "Query worker processes for /sparql; 0: the number of CPUs."),
+    Setting(
+        "sparql_max_rows", 100000, "Most rows (or triples) a /sparql result holds; 0: no limit."
+    ),
+    Setting("sparql_max_per_client", 4, "Queries one client address may run at once (429 above)."),
+    Setting(
+        "sparql_max_concurrent",
+        6,
+        "Queries /sparql runs or queues at once (503 above); keep it below `lod serve --threads`.",
+    ),
+    Setting("sparql_max_request_bytes", 1048576, "Largest /sparql request body (413 above)."),
+    Setting(
+        "sparql_cache_bytes",
+        67108864,
+        "Bytes of /sparql answers kept in memory until the next publish (0: no cache).",
+    ),
     Setting("catalog_title", "Katalog otevřených dat", "Title of the catalogue (Czech)."),
     Setting("catalog_title_en", "Open data catalogue", "Title of the catalogue (English)."),
     Setting(
@@ -98,6 +134,17 @@ SETTINGS: tuple[Setting, ...] = (
         '([publishers."00275808"] name = "…"), JSON in LOD_PUBLISHERS.',
     ),
     Setting("catalog_page_size", 100, "Datasets per page of the RDF forms of a catalogue (Hydra)."),
+    Setting(
+        "validate_max_bytes",
+        10_000_000,
+        "Largest document or table (bytes) POST /validate takes or fetches; larger: 413.",
+    ),
+    Setting(
+        "validate_timeout",
+        60,
+        "Seconds POST /validate waits for a URL (then 504) and lets a validation run (then "
+        "503); 0: no limit on the validation.",
+    ),
     Setting(
         "draft_2026",
         False,

@@ -72,3 +72,13 @@ def app(settings, store):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# One suite, two stores (issue 8): the store-facing tests run on the embedded store and on a
+# Virtuoso started for the session; see tests/virtuoso.py (LOD_TEST_STORES, LOD_TEST_VIRTUOSO).
+from .virtuoso import (  # noqa: E402, F401
+    pytest_generate_tests,
+    settings_of_store_kind,
+    store_kind,
+    virtuoso,
+)

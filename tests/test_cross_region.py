@@ -97,6 +97,16 @@ def test_sum_an_indicator_from_obce_up_to_orp_okres_and_kraj(world):
     )
 
 
+def test_the_fast_form_of_the_sum_gives_the_same(world):
+    store = world[0]
+    natural, fast = rows(store, readme_query("(a)")), rows(store, readme_query("(a′)"))
+    assert natural and sorted(map(sorted_items, fast)) == sorted(map(sorted_items, natural))
+
+
+def sorted_items(row: dict) -> tuple:
+    return tuple(sorted(row.items()))
+
+
 def test_compare_two_datasets_of_two_publishers_joined_on_the_obec(world):
     store, population, schools, units = world
     got = {r["obec"]: r for r in rows(store, readme_query("(b)"))}

@@ -4,6 +4,9 @@ Every conversion here runs twice, with the fast path on and off, and must give t
 (blank node labels included), the same warnings in the same order and the same errors: on
 the W3C CSVW test suite and on many generated tables with Czech values, invalid cells, nulls,
 defaults, whitespace, quotes, rows of the wrong length and the dialect options.
+
+The same holds for two processes (lod/tabular/parallel.py) against one: every table is made
+"big" and cut into ranges of a few lines.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from lod.errors import LodError
-from lod.tabular import convert, fast, to_ntriples
+from lod.tabular import convert, fast, parallel, to_ntriples
 from lod.tabular.fast import _Numbers
 from lod.tabular.numbers import decimal_parser, integer_parser
 from tests import test_tabular_csvw_suite as suite
@@ -272,3 +275,147 @@ def test_plain_numbers_are_canonical_as_their_parsers_say(decimal):
     assert len(plain) > 1000
     assert numbers.canonical(plain) == [parse(v) for v in plain]
     assert numbers.canonical(values) is None
+
+
+@pytest.fixture
+def two_processes(monkeypatch):
+    """Every table is big enough for two processes, in ranges of a few lines; the ranges the
+    parallel path takes are counted in the list returned."""
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "cpus", lambda: 2)
+    taken: list[int] = []
+    original = parallel.Split.of.__func__
+
+    def of(cls, *args, **kwargs):
+        split = original(cls, *args, **kwargs)
+        if split is not None:
+            taken.append(len(split.ranges))
+        return split
+
+    monkeypatch.setattr(parallel.Split, "of", classmethod(of))
+    return taken
+
+
+def serial_and_parallel(run) -> tuple:
+    """(output, warnings, error) of `run(warnings, parallel)` with one process, then two."""
+    results = []
+    for two in (False, True):
+        warnings: list[str] = []
+        try:
+            out, error = run(warnings, two), None
+        except LodError as e:
+            out, error = None, (type(e), str(e), [str(p) for p in getattr(e, "problems", [])])
+        results.append((out, warnings, error))
+    return results[0], results[1]
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_generated_tables_same_in_two_processes(seed, tmp_path, monkeypatch, two_processes):
+    rng = random.Random(seed)
+    metadata, path = random_table(rng, tmp_path)
+    minimal, strict = rng.random() < 0.5, rng.random() < 0.5
+    monkeypatch.setattr(parallel, "RANGE_BYTES", rng.choice([1, 40, 100, 300]))
+    monkeypatch.setattr(fast, "BATCH", rng.choice([1, 3, 4096]))
+
+    def run(warnings, two):
+        chunks = convert(
+            path,
+            metadata=metadata,
+            url=metadata["url"],
+            minimal=minimal,
+            strict=strict,
+            warnings=warnings,
+            chunks=True,
+            parallel=two,
+        )
+        return b"".join(chunks)
+
+    one, two = serial_and_parallel(run)
+    assert two == one, json.dumps(metadata, ensure_ascii=False)
+
+
+def test_generated_tables_mostly_take_two_processes(tmp_path, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 100)
+    for seed in range(60):
+        metadata, path = random_table(random.Random(seed), tmp_path)
+        try:
+            b"".join(convert(path, metadata=metadata, url=metadata["url"], chunks=True))
+        except LodError:
+            pass
+    assert len(two_processes) > 12 and max(two_processes) > 5
+
+
+def test_quoted_line_breaks_and_bare_cr_in_two_processes(tmp_path, monkeypatch, two_processes):
+    """Ranges that are not one record per line (a quoted line break, a bare CR, an open
+    quote at a range's end) are read as the serial code reads them, wherever they are."""
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 64)
+    metadata = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": "https://data.example.cz/t.csv",
+        "tableSchema": {
+            "aboutUrl": "https://data.example.cz/rows/{_row}",
+            "columns": [{"name": "a", "titles": "a"}, {"name": "b", "titles": "b"}],
+        },
+    }
+    odd = ['"řádek\nnový"', '"x\ry"', "x\ry", '"a""\n""b"', '"otevřeno\n', '""']
+    for where in range(0, 200, 17):
+        path = tmp_path / f"t{where}.csv"
+        lines = ["a,b"] + [f"{i},hodnota {i}" for i in range(200)]
+        lines[where + 1] = f"{where},{odd[where % len(odd)]}"
+        path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+
+        def run(warnings, two, path=path):
+            chunks = convert(
+                path,
+                metadata=metadata,
+                url=metadata["url"],
+                warnings=warnings,
+                strict=False,
+                chunks=True,
+                parallel=two,
+            )
+            return b"".join(chunks)
+
+        one, two = serial_and_parallel(run)
+        assert two == one, where
+    assert len(two_processes) == 11  # not when the first data row (where 0) takes two lines
+
+
+def test_undecodable_bytes_in_two_processes(tmp_path, monkeypatch, two_processes):
+    """Bytes that are not UTF-8 in a range stop the conversion with the serial code's error."""
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 1000)
+    metadata = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": "https://data.example.cz/t.csv",
+        "tableSchema": {"columns": [{"name": "a", "titles": "a"}, {"name": "b", "titles": "b"}]},
+    }
+    path = tmp_path / "t.csv"
+    lines = [b"a,b"] + [b"%d,Kr\xc3\xa1lov\xc3\xa9 %d" % (i, i) for i in range(2000)]
+    lines[1500] = b"1499,Kr\xe1lov\xe9"  # Windows-1250, after what is read at first
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+    def run(warnings, two):
+        return b"".join(
+            convert(path, metadata=metadata, url=metadata["url"], chunks=True, parallel=two)
+        )
+
+    one, two = serial_and_parallel(run)
+    assert one[2] is not None and "row 1501" in one[2][1]
+    assert two[1:] == one[1:]
+    assert two_processes
+
+
+@suite.needs_suite
+@pytest.mark.parametrize(
+    "entry", [p.values[0] for p in suite._params(None)], ids=lambda e: e["id"].split("#")[-1]
+)
+def test_csvw_suite_same_in_two_processes(entry, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 16)
+    path, kwargs = suite.arguments(entry)
+
+    def run(warnings, two):
+        lines = convert(path, strict=False, warnings=warnings, parallel=two, **kwargs)
+        return "".join(lines)
+
+    one, two = serial_and_parallel(run)
+    assert two == one

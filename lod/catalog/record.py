@@ -317,6 +317,7 @@ def dataset_document(record: dict, *, dataset_id: str, settings) -> dict:
                 "typ": "Datová služba",
                 "název": SPARQL_TITLE,
                 "přístupový_bod": iris.sparql_endpoint,
+                "popis_přístupového_bodu": iris.sparql_description,
                 "specifikace": [SPARQL_SPEC],
             },
         }

@@ -92,14 +92,20 @@ class QuerySyntaxError(ValueError):
 
 
 def open_store(settings) -> Store:
-    """The store configured by ``LOD_STORE``: empty means embedded Oxigraph under LOD_HOME."""
+    """The store configured by ``LOD_STORE``: empty means embedded Oxigraph under LOD_HOME,
+    an http(s) URL a remote SPARQL 1.1 server (``remote.py``)."""
     if settings.store:
-        from ..errors import BadInput
+        if not settings.store.startswith(("http://", "https://")):
+            from ..errors import BadInput
 
-        raise BadInput(
-            f"LOD_STORE={settings.store!r}: remote stores are not supported yet",
-            hint="leave LOD_STORE empty to use the embedded store under LOD_HOME",
-        )
+            raise BadInput(
+                f"LOD_STORE={settings.store!r} is not an http(s) URL",
+                hint="give the SPARQL query endpoint, e.g. http://127.0.0.1:8890/sparql, or "
+                "leave LOD_STORE empty to use the embedded store under LOD_HOME",
+            )
+        from .remote import RemoteStore
+
+        return RemoteStore(settings)
     from .embedded import EmbeddedStore
 
     return EmbeddedStore(settings.home_path / "store", grace=settings.checkpoint_grace)

@@ -396,6 +396,13 @@ class FastRows:
             return None
         return cls(table, columns, subjects, minimal, strip)
 
+    @property
+    def per_row(self) -> int:
+        """Blank nodes made per row."""
+        return (0 if self.minimal else 1) + (
+            1 if self.outputs and self.subjects.template is None else 0
+        )
+
     def run(
         self,
         first: tuple[int, list[str]],
@@ -407,17 +414,60 @@ class FastRows:
         fit: Callable,
     ) -> Iterator[bytes]:
         """The lines of the first data row (already cut and trimmed) and all rows after it.
-        `fit(source_row, cells, row_warnings)` fits a row of the wrong length to the table."""
-        d = self.table.dialect
-        skip, blank = d.skip_columns, d.skip_blank_rows
+        `fit(source_row, cells, row_warnings)` fits a row of the wrong length to the table.
+        A big file is converted by two processes when the table allows it (parallel.py)."""
         frame = self._frame(t)
         prefix = bnodes.prefix.encode()
-        pending = [first]
-        first_row = True
+        source = getattr(self.table, "parallel_source", None)
+        if source is not None:
+            from .parallel import Split
+
+            split = Split.of(source(), self.table.dialect, first[0])
+            if split is not None:
+                yield from split.run(
+                    self,
+                    first,
+                    frame=frame,
+                    prefix=prefix,
+                    bnodes=bnodes,
+                    row_warnings=row_warnings,
+                    fit=fit,
+                )
+                return
+        yield from self._convert(
+            chain([first], records), True, frame, prefix, bnodes, row_warnings, fit
+        )
+
+    def convert_records(self, records, frame, prefix, bnodes, row_warnings, fit):
+        """The output of raw records (source row, cells) read after the first data row."""
+        return self._convert(records, False, frame, prefix, bnodes, row_warnings, fit)
+
+    def convert_rows(self, rows, sources, frame, prefix, bnodes, row_warnings, fit, cut=True):
+        """The output of raw rows (`cut`: their skipped columns still there) and their source
+        row numbers, as from `convert_records`."""
+        records = zip(sources, rows, strict=True)
+        return self._convert(records, not cut, frame, prefix, bnodes, row_warnings, fit)
+
+    def clean_chunks(self, rows, sources, frame, prefix, bnodes) -> list[bytes] | None:
+        """`convert_rows` for rows that need no fitting and give no warning; else None."""
+        skip = self.table.dialect.skip_columns
+        if any(map((self.width + skip).__ne__, map(len, rows))):
+            return None
+        chunks = list(self.convert_rows(rows, sources, frame, prefix, bnodes, None, None))
+        if self.recorder.calls:
+            self.recorder.calls.clear()
+            return None
+        return chunks
+
+    def _convert(self, records, first_row, frame, prefix, bnodes, row_warnings, fit):
+        """The output of (source row, cells) records in batches; the first one's skipped
+        columns already cut if `first_row`. Warnings are replayed on `row_warnings` (None:
+        kept in the recorder)."""
+        d = self.table.dialect
+        skip, blank = d.skip_columns, d.skip_blank_rows
         size = min(BATCH, 256)  # rows in the next batch: the first ones measure a row's bytes
         while True:
-            batch = pending + list(islice(records, size - len(pending)))
-            pending = []
+            batch = list(islice(records, size))
             if not batch:
                 return
             sources, rows = (list(c) for c in zip(*batch, strict=True))
@@ -439,7 +489,8 @@ class FastRows:
                 ]
             chunk = self._batch(rows, sources, frame, prefix, bnodes)
             yield chunk
-            self.recorder.replay(row_warnings)
+            if row_warnings is not None:
+                self.recorder.replay(row_warnings)
             size = max(16, min(BATCH, len(rows) * CHUNK_BYTES // max(len(chunk), 1)))
 
     def _trim(self, cell: str) -> str:
@@ -475,9 +526,7 @@ class FastRows:
             values[column.name] = results[column.name][0]
         parts: list = []
         count = bnodes.count
-        per_row = (0 if self.minimal else 1) + (
-            1 if self.outputs and self.subjects.template is None else 0
-        )
+        per_row = self.per_row
         bnodes.count += per_row * len(rows)
         if not self.outputs:
             subjects = []

@@ -21,6 +21,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 from lod.errors import BadInput
@@ -104,6 +105,7 @@ def convert(
     infer: bool = True,
     chunks: bool = False,
     territory=None,
+    parallel: bool = True,
 ) -> Iterator:
     """csv2rdf of a table file (CSV, XLSX, ODS) or of a CSVW metadata document: N-Triples
     lines, or with `chunks` UTF-8 bytes of many lines.
@@ -113,6 +115,8 @@ def convert(
     folder) pairs. `metadata` is the user's metadata (a dict whose URL is `base`, or a file).
     `territory` gives the territorial index (``lod.territory.lookup.Index``) that links the
     territorial columns of a table whose metadata lod infers; it is called only then.
+    `parallel`: a big table on the fast path may be converted by two processes (`parallel`),
+    to the same output.
     """
     table = Path(table)
     warnings = warnings if warnings is not None else []
@@ -133,7 +137,16 @@ def convert(
                 hint="give the CSV as TABLE with --metadata, or the metadata alone",
             )
         doc = files.load_json(table_url)
-        return _run(doc, table_url, files, report, minimal, what=display(table_url), chunks=chunks)
+        return _run(
+            doc,
+            table_url,
+            files,
+            report,
+            minimal,
+            what=display(table_url),
+            chunks=chunks,
+            parallel=parallel,
+        )
     if isinstance(metadata, Path):
         base = base or files.url_of(metadata)
         files.pin(base, metadata)
@@ -141,7 +154,7 @@ def convert(
     if is_spreadsheet(table):
         index = territory() if metadata is None and territory is not None else None
         return _spreadsheet(
-            table, table_url, metadata, base, sheet, files, report, minimal, chunks, index
+            table, table_url, metadata, base, sheet, files, report, minimal, chunks, index, parallel
         )
     inferred = False
     if metadata is None:
@@ -153,7 +166,7 @@ def convert(
             warnings=warnings,
         )
         if base == table_url and infer and territory is not None:
-            return _linked(table, table_url, files, report, minimal, chunks, territory())
+            return _linked(table, table_url, files, report, minimal, chunks, territory(), parallel)
         if base == table_url and infer:  # nothing found: lod infers the schema
             from .infer import scientific_warning
             from .prepare import build_metadata, scan
@@ -182,10 +195,13 @@ def convert(
         table=table,
         fit=inferred,
         chunks=chunks,
+        parallel=parallel,
     )
 
 
-def _run(doc, base, files, report, minimal, *, what, table=None, fit=False, chunks=False):
+def _run(
+    doc, base, files, report, minimal, *, what, table=None, fit=False, chunks=False, parallel=False
+):
     group = load_group(doc, base=base, loader=files.load_json, warnings=report.warnings)
     for t in group.tables:
         t.repair_rows = fit
@@ -195,6 +211,10 @@ def _run(doc, base, files, report, minimal, *, what, table=None, fit=False, chun
 
         def open_table(url: str) -> Path:
             return table
+
+    if parallel:  # the fast path reads the file again in ranges (see parallel.py)
+        for t in group.tables:
+            t.parallel_source = partial(open_table, t.url)
 
     return group_lines(
         group, open_table=open_table, minimal=minimal, report=report, what=what, chunks=chunks
@@ -206,7 +226,7 @@ def _readable(files: Files, url: str) -> bool:
     return path is not None and path.is_file()
 
 
-def _linked(table, url, files, report, minimal, chunks, index):
+def _linked(table, url, files, report, minimal, chunks, index, parallel=False):
     """Inferred metadata with links: the original file when the links need no derived
     column, else a temporary canonical copy with them (blank rows kept: rows keep their
     numbers)."""
@@ -242,11 +262,20 @@ def _linked(table, url, files, report, minimal, chunks, index):
                 table=table,
                 fit=True,
                 chunks=chunks,
+                parallel=parallel,
             )
         report.warnings.extend(result.warnings)
         files.pin(url, canonical)
         lines = _run(
-            metadata, url, files, report, minimal, what=display(url), table=canonical, chunks=chunks
+            metadata,
+            url,
+            files,
+            report,
+            minimal,
+            what=display(url),
+            table=canonical,
+            chunks=chunks,
+            parallel=parallel,
         )
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -254,7 +283,9 @@ def _linked(table, url, files, report, minimal, chunks, index):
     return _cleaning_up(lines, tmp)
 
 
-def _spreadsheet(table, url, metadata, base, sheet, files, report, minimal, chunks, index=None):
+def _spreadsheet(
+    table, url, metadata, base, sheet, files, report, minimal, chunks, index=None, parallel=False
+):
     """A sheet is converted through a temporary canonical CSV (inferred metadata, linked by
     `index` if given, unless the user gave some)."""
     from .linking import describe_metadata
@@ -282,6 +313,7 @@ def _spreadsheet(table, url, metadata, base, sheet, files, report, minimal, chun
             what=display(url),
             table=canonical,
             chunks=chunks,
+            parallel=parallel,
         )
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

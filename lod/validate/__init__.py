@@ -35,7 +35,17 @@ def check_document(
         problems += _publishers(graph, settings)
         if dcat_ap_shapes:
             problems += dcat_ap(graph, settings, references)
-    return problems
+    return one_per_mistake(problems, document)
+
+
+def one_per_mistake(problems: list[Problem], document: dict | None = None) -> list[Problem]:
+    """Each problem located (OFN key, RDF property, Czech text) and one line per mistake: what
+    NKOD's shapes and the OFN JSON schema both find is said once."""
+    from . import locate
+
+    record = document.get("iri", "") if isinstance(document, dict) else ""
+    record = record if isinstance(record, str) else ""
+    return locate.merge([locate.locate(p, document, record) for p in problems])
 
 
 def dcat_ap(graph: rdflib.Graph, settings, references: rdflib.Graph | None = None) -> list[Problem]:

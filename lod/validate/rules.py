@@ -15,6 +15,8 @@ Each problem names the OFN key and RDF property (``téma (dcat:theme)``) and say
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import rdflib
 from rdflib import Literal, URIRef
 
@@ -30,26 +32,68 @@ RECORDS = (DCAT.Dataset, DCAT.DatasetSeries)
 
 
 def check(
-    graph: rdflib.Graph, *, draft_2026: bool = False, series: set[str] | None = None
+    graph: rdflib.Graph,
+    *,
+    draft_2026: bool = False,
+    series: set[str] | None = None,
+    hvd: bool = False,
 ) -> list[Problem]:
     """All problems of one record graph (a dataset or series with its distributions).
 
     ``series``: the IRIs of the dataset series published here, to check ``je_součástí``
-    against (None: not checked)."""
+    against (None: not checked). ``hvd``: every record must be a high-value dataset (else only
+    those that say they are one are checked as such)."""
     problems: list[Problem] = []
-    for cls in RECORDS:
-        for record in graph.subjects(RDF.type, cls):
-            problems += _codelists(graph, record)
-            problems += _hvd(graph, record)
-            if series is not None:
-                problems += _series(graph, record, series)
-            if draft_2026:
-                problems += _draft_2026(graph, record)
+    for record in sorted({r for cls in RECORDS for r in graph.subjects(RDF.type, cls)}, key=str):
+        found = _codelists(graph, record) + _hvd(graph, record, required=hvd)
+        if series is not None:
+            found += _series(graph, record, series)
+        if draft_2026:
+            found += _draft_2026(graph, record)
+        problems += [p if p.focus else replace(p, focus=str(record)) for p in found]
     return problems
 
 
-def _p(where: str, message: str, hint: str, value="", severity="error") -> Problem:
-    return Problem(message, where=where, hint=hint, value=str(value), severity=severity)
+COMMON = ("GOVE", "REGI", "ECON", "EDUC", "HEAL", "ENVI", "TRAN", "SOCI")
+COMMON += ("ANNUAL", "QUARTERLY", "MONTHLY", "WEEKLY", "DAILY", "IRREG", "UNKNOWN")
+
+
+def _one_of(codes: list[str], prefix: str) -> tuple[str, str]:
+    common = [c for c in COMMON if c in codes]
+    listed = ", ".join(common) + ", …" if len(codes) > 12 and common else ", ".join(codes)
+    codes = common or codes
+    return (
+        f"use {prefix}<CODE>, such as {prefix}{codes[0]}; CODE one of {listed}",
+        f"použijte {prefix}<KÓD>, např. {prefix}{codes[0]}; KÓD je jeden z {listed}",
+    )
+
+
+def _p(
+    where: str,
+    message: tuple[str, str],
+    hint: tuple[str, str],
+    value="",
+    severity="error",
+    focus="",
+) -> Problem:
+    """``where`` is ``[<owner> <IRI>: ]<OFN key> (<property>)``; message and hint (en, cs)."""
+    owner, _, field = where.rpartition(": ")
+    key, _, prop = field.partition(" (")
+    return Problem(
+        message[0],
+        where=where,
+        hint=hint[0],
+        message_cs=message[1],
+        hint_cs=hint[1],
+        value=str(value),
+        value_kind="iri" if isinstance(value, URIRef) else ("literal" if value != "" else ""),
+        severity=severity,
+        focus=owner.split(" ", 2)[-1] if owner else str(focus),
+        key=key,
+        property=prop.rstrip(")"),
+        component="lod:" + ("Codelist" if "table" in message[0] else "Rule"),
+        check="rules",
+    )
 
 
 def _distributions(graph, record):
@@ -64,8 +108,11 @@ def _codelists(graph: rdflib.Graph, record) -> list[Problem]:
             out.append(
                 _p(
                     "téma (dcat:theme)",
-                    "is not a concept of the EU data-theme table",
-                    "use one of " + ", ".join(codelists.codes(codelists.DATA_THEME)),
+                    (
+                        "téma is not a concept of the EU data-theme table",
+                        "téma není pojmem z číselníku EU data-theme",
+                    ),
+                    _one_of(codelists.codes(codelists.DATA_THEME), DATA_THEME),
                     theme,
                 )
             )
@@ -73,8 +120,16 @@ def _codelists(graph: rdflib.Graph, record) -> list[Problem]:
             out.append(
                 _p(
                     "téma (dcat:theme)",
-                    "is neither an EU data theme nor a EuroVoc concept: NKOD removes it",
-                    "use an IRI of the EU data-theme table (téma) or of EuroVoc (koncept_euroVoc)",
+                    (
+                        "téma is neither an EU data theme nor a EuroVoc concept: NKOD removes it",
+                        "téma není ani téma EU, ani pojem EuroVoc: NKOD ho odstraní",
+                    ),
+                    (
+                        "use an IRI of the EU data-theme table (téma), such as "
+                        f"{DATA_THEME}GOVE, or of EuroVoc (koncept_euroVoc)",
+                        f"použijte IRI z číselníku EU data-theme (téma), např. {DATA_THEME}GOVE, "
+                        "nebo z EuroVoc (koncept_euroVoc)",
+                    ),
                     theme,
                     "warning",
                 )
@@ -84,9 +139,11 @@ def _codelists(graph: rdflib.Graph, record) -> list[Problem]:
             out.append(
                 _p(
                     "periodicita_aktualizace (dct:accrualPeriodicity)",
-                    "is not a concept of the EU frequency table",
-                    f"use {FREQUENCY}<CODE>, CODE one of "
-                    + ", ".join(codelists.codes(codelists.FREQUENCY)),
+                    (
+                        "periodicita_aktualizace is not a concept of the EU frequency table",
+                        "periodicita_aktualizace není pojmem z číselníku EU frequency",
+                    ),
+                    _one_of(codelists.codes(codelists.FREQUENCY), FREQUENCY),
                     frequency,
                 )
             )
@@ -100,8 +157,11 @@ def _codelists(graph: rdflib.Graph, record) -> list[Problem]:
                 out.append(
                     _p(
                         "geografické_území (dct:spatial)",
-                        f"is not a concept of the EU {scheme.rsplit('/', 1)[-1]} table",
-                        f"use e.g. {EU}country/CZE",
+                        (
+                            f"is not a concept of the EU {scheme.rsplit('/', 1)[-1]} table",
+                            f"není pojmem z číselníku EU {scheme.rsplit('/', 1)[-1]}",
+                        ),
+                        (f"use e.g. {EU}country/CZE", f"použijte např. {EU}country/CZE"),
                         spatial,
                     )
                 )
@@ -110,8 +170,11 @@ def _codelists(graph: rdflib.Graph, record) -> list[Problem]:
             out.append(
                 _p(
                     "klíčové_slovo (dcat:keyword)",
-                    "an empty keyword",
-                    "remove the empty string from klíčové_slovo",
+                    ("an empty keyword", "prázdné klíčové slovo"),
+                    (
+                        "remove the empty string from klíčové_slovo",
+                        "odstraňte z klíčové_slovo prázdný text",
+                    ),
                     severity="warning",
                 )
             )
@@ -128,9 +191,18 @@ def _distribution_codelists(graph: rdflib.Graph, dist) -> list[Problem]:
             out.append(
                 _p(
                     owner + "formát (dct:format)",
-                    "is not a concept of the EU file-type table: data.europa.eu rejects the record",
-                    f"use {FILE_TYPE}<CODE> (CSV, JSON, GEOJSON, XLSX, ZIP, …; OCTET when the "
-                    "format is not known)",
+                    (
+                        "formát is not a concept of the EU file-type table: data.europa.eu "
+                        "rejects the record",
+                        "formát není pojmem z číselníku EU file-type: data.europa.eu záznam "
+                        "odmítne",
+                    ),
+                    (
+                        f"use {FILE_TYPE}<CODE>, such as {FILE_TYPE}CSV (CSV, JSON, GEOJSON, "
+                        "XLSX, ZIP, …; OCTET when the format is not known)",
+                        f"použijte {FILE_TYPE}<KÓD>, např. {FILE_TYPE}CSV (CSV, JSON, GEOJSON, "
+                        "XLSX, ZIP, …; OCTET, když formát není znám)",
+                    ),
                     fmt,
                 )
             )
@@ -144,8 +216,13 @@ def _distribution_codelists(graph: rdflib.Graph, dist) -> list[Problem]:
                 out.append(
                     _p(
                         owner + f"{key} ({curie(prop)})",
-                        "is not an IANA media type IRI",
-                        "use http://www.iana.org/assignments/media-types/<type>/<subtype>",
+                        ("is not an IANA media type IRI", "není IRI typu média IANA"),
+                        (
+                            "use http://www.iana.org/assignments/media-types/<type>/<subtype>, "
+                            "such as …/text/csv",
+                            "použijte http://www.iana.org/assignments/media-types/<typ>/<podtyp>, "
+                            "např. …/text/csv",
+                        ),
                         value,
                     )
                 )
@@ -153,9 +230,16 @@ def _distribution_codelists(graph: rdflib.Graph, dist) -> list[Problem]:
                 out.append(
                     _p(
                         owner + f"{key} ({curie(prop)})",
-                        "is not a media type registered at IANA: NKOD reports it",
-                        "use a registered type, e.g. text/csv, application/json, "
-                        "application/octet-stream when the type is not known",
+                        (
+                            "is not a media type registered at IANA: NKOD reports it",
+                            "není typ média registrovaný u IANA: NKOD to hlásí",
+                        ),
+                        (
+                            "use a registered type, e.g. text/csv, application/json, "
+                            "application/octet-stream when the type is not known",
+                            "použijte registrovaný typ, např. text/csv, application/json, "
+                            "application/octet-stream, když typ není znám",
+                        ),
                         value,
                         "warning",
                     )
@@ -167,26 +251,38 @@ def _legislation(graph, node) -> set[str]:
     return {str(o) for o in graph.objects(node, DCATAP.applicableLegislation)}
 
 
-def _hvd(graph: rdflib.Graph, record) -> list[Problem]:
+def _hvd(graph: rdflib.Graph, record, *, required: bool = False) -> list[Problem]:
     categories = sorted(str(c) for c in graph.objects(record, DCATAP.hvdCategory))
     laws = _legislation(graph, record)
-    if not categories and HVD_ELI not in laws:
+    if not categories and HVD_ELI not in laws and not required:
         return []
     out = []
     if not categories:
         out.append(
             _p(
                 "kategorie_hvd (dcatap:hvdCategory)",
-                "a high-value dataset (under the HVD regulation) needs its HVD category",
-                "add kategorie_hvd: [http://data.europa.eu/bna/c_…], the most specific category",
+                (
+                    "a high-value dataset (under the HVD regulation) needs its HVD category",
+                    "datová sada s vysokou hodnotou (podle nařízení o HVD) musí uvést kategorii "
+                    "HVD",
+                ),
+                (
+                    "add kategorie_hvd: [http://data.europa.eu/bna/c_…], the most specific "
+                    "category",
+                    "doplňte kategorie_hvd: [http://data.europa.eu/bna/c_…], nejkonkrétnější "
+                    "kategorii",
+                ),
             )
         )
     if HVD_ELI not in laws:
         out.append(
             _p(
                 "právní_předpis (dcatap:applicableLegislation)",
-                "a high-value dataset must name the HVD regulation",
-                f"add {HVD_ELI} to právní_předpis",
+                (
+                    "a high-value dataset must name the HVD regulation",
+                    "datová sada s vysokou hodnotou musí uvést nařízení o HVD",
+                ),
+                (f"add {HVD_ELI} to právní_předpis", f"doplňte {HVD_ELI} do právní_předpis"),
             )
         )
     for category in categories:
@@ -194,8 +290,11 @@ def _hvd(graph: rdflib.Graph, record) -> list[Problem]:
             out.append(
                 _p(
                     "kategorie_hvd (dcatap:hvdCategory)",
-                    "is not an HVD category IRI",
-                    "use http://data.europa.eu/bna/c_… from the EU HVD category vocabulary",
+                    ("is not an HVD category IRI", "není IRI kategorie HVD"),
+                    (
+                        "use http://data.europa.eu/bna/c_… from the EU HVD category vocabulary",
+                        "použijte http://data.europa.eu/bna/c_… ze slovníku kategorií HVD EU",
+                    ),
                     category,
                 )
             )
@@ -203,10 +302,18 @@ def _hvd(graph: rdflib.Graph, record) -> list[Problem]:
             out.append(
                 _p(
                     "kategorie_hvd (dcatap:hvdCategory)",
-                    f"is a top-level HVD category ({codelists.label(category, 'en')}); NKOD "
-                    "wants the specific one",
-                    "use the most specific category below it, e.g. http://data.europa.eu/bna/"
-                    "c_1e787364 rather than c_b79e35eb (Mobility)",
+                    (
+                        f"is a top-level HVD category ({codelists.label(category, 'en')}); NKOD "
+                        "wants the specific one",
+                        f"je kategorie HVD nejvyšší úrovně ({codelists.label(category, 'cs')}); "
+                        "NKOD chce konkrétní",
+                    ),
+                    (
+                        "use the most specific category below it, e.g. http://data.europa.eu/"
+                        "bna/c_1e787364 rather than c_b79e35eb (Mobility)",
+                        "použijte nejkonkrétnější kategorii pod ní, např. http://data.europa.eu/"
+                        "bna/c_1e787364 místo c_b79e35eb (Mobilita)",
+                    ),
                     category,
                 )
             )
@@ -217,8 +324,14 @@ def _hvd(graph: rdflib.Graph, record) -> list[Problem]:
         out.append(
             _p(
                 "distribuce (dcat:distribution)",
-                "a high-value dataset needs a distribution under the HVD regulation",
-                f"add právní_předpis: [{HVD_ELI}] to a distribution",
+                (
+                    "a high-value dataset needs a distribution under the HVD regulation",
+                    "datová sada s vysokou hodnotou musí mít distribuci podle nařízení o HVD",
+                ),
+                (
+                    f"add právní_předpis: [{HVD_ELI}] to a distribution",
+                    f"doplňte distribuci právní_předpis: [{HVD_ELI}]",
+                ),
             )
         )
     for dist in distributions:
@@ -230,11 +343,33 @@ def _hvd(graph: rdflib.Graph, record) -> list[Problem]:
 def _hvd_service(graph, service) -> list[Problem]:
     owner = f"datová služba {service}: "
     needs = (
-        ("právní_předpis", DCATAP.applicableLegislation, f"add právní_předpis: [{HVD_ELI}]"),
-        ("kategorie_hvd", DCATAP.hvdCategory, "add kategorie_hvd (the dataset's categories)"),
-        ("kontaktní_bod", DCAT.contactPoint, "add kontaktní_bod to the data service"),
-        ("dokumentace", FOAF.page, "add dokumentace (a page describing the service)"),
-        ("přístupový_bod", DCAT.endpointURL, "add přístupový_bod"),
+        (
+            "právní_předpis",
+            DCATAP.applicableLegislation,
+            (f"add právní_předpis: [{HVD_ELI}]", f"doplňte právní_předpis: [{HVD_ELI}]"),
+        ),
+        (
+            "kategorie_hvd",
+            DCATAP.hvdCategory,
+            (
+                "add kategorie_hvd (the dataset's categories)",
+                "doplňte kategorie_hvd (kategorie datové sady)",
+            ),
+        ),
+        (
+            "kontaktní_bod",
+            DCAT.contactPoint,
+            ("add kontaktní_bod to the data service", "doplňte službě kontaktní_bod"),
+        ),
+        (
+            "dokumentace",
+            FOAF.page,
+            (
+                "add dokumentace (a page describing the service)",
+                "doplňte dokumentace (stránku popisující službu)",
+            ),
+        ),
+        ("přístupový_bod", DCAT.endpointURL, ("add přístupový_bod", "doplňte přístupový_bod")),
     )
     out = []
     for key, prop, hint in needs:
@@ -243,7 +378,10 @@ def _hvd_service(graph, service) -> list[Problem]:
             out.append(
                 _p(
                     owner + f"{key} ({curie(prop)})",
-                    "the data service of a high-value dataset needs it",
+                    (
+                        f"the data service of a high-value dataset needs {key}",
+                        f"datová služba datové sady s vysokou hodnotou musí mít {key}",
+                    ),
                     hint,
                 )
             )
@@ -257,9 +395,16 @@ def _series(graph: rdflib.Graph, record, series: set[str]) -> list[Problem]:
             out.append(
                 _p(
                     "je_součástí (dcat:inSeries)",
-                    "names no dataset series published in this catalogue",
-                    "publish the series first (lod publish-record --meta series.yaml), or fix "
-                    "the IRI",
+                    (
+                        "names no dataset series published in this catalogue",
+                        "neodkazuje na žádnou datovou sérii publikovanou v tomto katalogu",
+                    ),
+                    (
+                        "publish the series first (lod publish-record --meta series.yaml), or "
+                        "fix the IRI",
+                        "nejprve publikujte sérii (lod publish-record --meta serie.yaml), nebo "
+                        "opravte IRI",
+                    ),
                     parent,
                 )
             )
@@ -278,8 +423,15 @@ def _draft_2026(graph: rdflib.Graph, record) -> list[Problem]:
             out.append(
                 _p(
                     owner + "právní_předpis (dcatap:applicableLegislation)",
-                    "the DCAT-AP-CZ 2026 drafts require the open-data law (ELI) here",
-                    f"add {OPEN_DATA_ELI_2026} to právní_předpis (LOD_DRAFT_2026 is on)",
+                    (
+                        "the DCAT-AP-CZ 2026 drafts require the open-data law (ELI) here",
+                        "návrhy DCAT-AP-CZ 2026 zde vyžadují zákon o otevřených datech (ELI)",
+                    ),
+                    (
+                        f"add {OPEN_DATA_ELI_2026} to právní_předpis (LOD_DRAFT_2026 is on)",
+                        f"doplňte {OPEN_DATA_ELI_2026} do právní_předpis (LOD_DRAFT_2026 je "
+                        "zapnuto)",
+                    ),
                 )
             )
     return out

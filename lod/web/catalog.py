@@ -6,6 +6,7 @@ import json
 import tempfile
 import unicodedata
 
+import rdflib
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from rdflib import URIRef
 
@@ -19,6 +20,7 @@ from ..iris import DATASET_ID
 from ..labels import label
 from ..namespaces import DCAT, DCTERMS
 from ..rdfio import serialize_graph
+from ..validate.datashapes import SHAPES_FILE
 from .http import alternates, choose, respond, services, split_suffix
 from .resources import store_labels
 
@@ -176,6 +178,8 @@ def _table_schema(dataset_id: str) -> dict | None:
 def download(dataset_id: str, filename: str):
     if filename == "data" or (filename.startswith("data.") and filename not in DOWNLOADS):
         return data_graph(dataset_id, filename)
+    if filename == "shapes" or filename.startswith("shapes."):
+        return shapes_document(dataset_id, filename)
     fmt = DOWNLOADS.get(filename)
     if fmt is None or not DATASET_ID.match(dataset_id):
         raise NotFound(f"no file {filename!r} in dataset {dataset_id!r}")
@@ -188,6 +192,25 @@ def download(dataset_id: str, filename: str):
     )
     response.headers["Content-Type"] = fmt.content_type
     return response
+
+
+def shapes_document(dataset_id: str, filename: str):
+    """``/datasets/<id>/shapes``: the SHACL shapes of the data, negotiated (the Turtle file as
+    published; the other RDF forms from it)."""
+    _, suffix = split_suffix(filename)
+    if (filename != "shapes" and suffix is None) or not DATASET_ID.match(dataset_id):
+        raise NotFound(f"no file {filename!r} in dataset {dataset_id!r}")
+    path = _version_folder(dataset_id) / SHAPES_FILE
+    if not path.is_file():
+        raise NotFound(f"dataset {dataset_id!r} has no SHACL shapes", hint="see its record")
+    fmt = choose(DOCUMENT_FORMATS, BY_NAME["ttl"], suffix)
+    if fmt.name == "html":
+        return redirect(url_for("catalog.dataset", name=dataset_id), code=303)
+    link = alternates(services().iris.dataset_shapes(dataset_id), DOCUMENT_FORMATS)
+    if fmt.name == "ttl":  # (a small file)
+        return respond(fmt, path.read_bytes(), link=link)
+    graph = rdflib.Graph().parse(path, format="turtle")
+    return respond(fmt, serialize_graph(graph, fmt), link=link)
 
 
 def data_graph(dataset_id: str, filename: str):

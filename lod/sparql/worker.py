@@ -1,0 +1,125 @@
+"""A query worker: a process that evaluates one public SPARQL query at a time.
+
+Started by ``lod.sparql.pool`` as ``python -m lod.sparql.worker STORE_DIR``. It reads jobs
+(JSON lines) on stdin, evaluates each on the newest read-only checkpoint, writes the whole
+serialized result to a spool file and only then sends it back (``lod.sparql.frames``): so the
+web process knows the outcome (status, size, truncation) before it answers, and a query that
+passes the time limit is stopped by killing this process, whatever it was doing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+
+import pyoxigraph as ox
+
+from . import frames
+from .checkpoint import Checkpoints
+from .text import has_dataset_clause
+from .writers import NoFormat, kind_of, write
+
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
+DEMOTE_AFTER = 0.5  # seconds: a query running longer yields the CPU to short ones
+LOWEST_PRIORITY = 19
+
+
+def dataset_arguments(job: dict) -> dict:
+    """The dataset of a query: the protocol's graphs if any were given (they override FROM,
+    and a side not given is empty), else the query's own FROM, else the union of all graphs."""
+    default, named = job.get("default_graphs"), job.get("named_graphs")
+    if default is None and named is None:
+        if has_dataset_clause(job["query"]):
+            return {}
+        return {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in default or ()],
+        "named_graphs": [ox.NamedNode(g) for g in named or ()],
+    }
+
+
+def _format(factory, media_type: str | None):
+    return factory.from_media_type(media_type) if media_type else None
+
+
+def evaluate(store: ox.Store, job: dict, spool) -> dict:
+    """Run one job into ``spool``; the header frame's content."""
+    try:
+        raw = store.query(job["query"], base_iri=job.get("base_iri"), **dataset_arguments(job))
+        written = write(
+            raw,
+            spool,
+            results=_format(ox.QueryResultsFormat, job.get("results")),
+            rdf=_format(ox.RdfFormat, job.get("rdf")),
+            max_rows=job.get("max_rows", 0),
+        )
+    except SyntaxError as exc:
+        return {"ok": False, "error": "syntax", "message": str(exc)}
+    except NoFormat:
+        return {"ok": False, "error": "format", "kind": kind_of(raw)}
+    except Exception as exc:  # e.g. OSError reading the store; the worker lives on
+        return {"ok": False, "error": "failed", "message": str(exc)}
+    return {
+        "ok": True,
+        "kind": written.kind,
+        "rows": written.rows,
+        "truncated": written.truncated,
+        "size": spool.tell(),
+    }
+
+
+def _answer(out, header: dict, spool) -> None:
+    frames.send(out, frames.HEADER, header)
+    if header["ok"]:
+        spool.seek(0)
+        while chunk := spool.read(frames.CHUNK):
+            frames.send(out, frames.DATA, chunk)
+    frames.send(out, frames.END, b"")
+
+
+def evaluate_demoted(store: ox.Store, job: dict, spool) -> dict:
+    """``evaluate`` in a thread of its own that drops to the lowest CPU priority once the
+    query has run ``DEMOTE_AFTER`` seconds (Linux sets niceness per thread; the thread and its
+    niceness end with the query, so the next query starts at normal priority again)."""
+    outcome: dict = {}
+    thread = threading.Thread(target=lambda: outcome.update(evaluate(store, job, spool)))
+    thread.start()
+    thread.join(DEMOTE_AFTER)
+    if thread.is_alive() and thread.native_id is not None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, thread.native_id, LOWEST_PRIORITY)
+        except OSError:
+            pass
+        thread.join()
+    return outcome
+
+
+def _watch_parent() -> None:
+    """Exit when the web process is gone (stdin is not read while a query runs)."""
+    parent = os.getppid()
+    while True:
+        time.sleep(1)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def main(store_dir: str) -> None:
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # stray prints go to stderr, never into the frames
+    threading.Thread(target=_watch_parent, daemon=True).start()
+    checkpoints = Checkpoints(store_dir)
+    checkpoints.reader()
+    frames.send(out, frames.READY, {"pid": os.getpid()})
+    for line in sys.stdin.buffer:
+        job = json.loads(line)
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
+            header = evaluate_demoted(checkpoints.reader(), job, spool)
+            _answer(out, header, spool)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
