@@ -9,7 +9,7 @@ export LOD_HOME ?= $(CURDIR)/var
 export LOD_BASE_URL ?= http://$(HOST):$(PORT)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench lint clean venv
+.PHONY: help run test bench bench-sparql lint clean venv
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ $(MORPH)/.installed-stamp: bench/requirements-morph.txt
 
 bench: $(STAMP) $(MORPH)/.installed-stamp ## run the benchmarks (ratios against baselines measured in the same run)
 	$(BIN)/python bench/run.py --morph $(MORPH)/bin/python
+
+bench-sparql: $(STAMP) ## /sparql against Virtuoso (virtuoso-opensource) on 1 M triples, ~6 min
+	$(BIN)/python bench/sparql.py
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check lod tests bench

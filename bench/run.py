@@ -21,7 +21,16 @@ Every figure is measured in this run, on this machine, against a baseline measur
     `lod ingest` converts (bench/prepare_convert.py: canonical CSV, inferred metadata,
     N-Triples) and as `lod convert` does; target: linking adds at most 20 %.
 
-Usage: python bench/run.py [--rows N] [--big-rows N] [--morph PYTHON] [--json OUT] [--only d]
+(e) the embedded store against Virtuoso through lod's remote store: the same `lod ingest` and
+    the same queries through the store protocol (bench/stores.py; skipped, saying so, when
+    Virtuoso is not installed);
+(v) SHACL validation of the (a) table (about 1 M triples) against its generated shapes plus
+    steward facets: lod's fast validator against pySHACL, the same results required
+    (bench/shacl.py; pySHACL takes 3–7 minutes);
+(s) the SPARQL endpoint against Virtuoso (bench/sparql.py; not in the default `--only abcdev`:
+    it takes about 6 minutes; `make bench-sparql` runs it alone).
+
+Usage: python bench/run.py [--rows N] [--big-rows N] [--morph PYTHON] [--json OUT] [--only ds]
 """
 
 from __future__ import annotations
@@ -338,7 +347,7 @@ def main() -> None:
     parser.add_argument("--big-rows", type=int, default=1_000_000)
     parser.add_argument("--morph", help="the Python of a virtualenv with morph-kgc")
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--only", default="abcd", help="the measurements to run, e.g. 'd'")
+    parser.add_argument("--only", default="abcdev", help="the measurements to run, e.g. 'd'")
     args = parser.parse_args()
     if args.morph:  # absolute, but not resolved: a virtualenv's python is a symbolic link
         args.morph = os.path.abspath(args.morph)
@@ -353,6 +362,18 @@ def main() -> None:
             linking(Path(tmp), args.rows, report)
         if args.big_rows and "c" in args.only:
             memory(Path(tmp), args.big_rows, report)
+        if "e" in args.only:  # embedded vs remote store: bench/stores.py
+            from stores import stores
+
+            stores(Path(tmp), report)
+        if "v" in args.only:  # SHACL: lod.shacl against pySHACL: bench/shacl.py
+            from shacl import shacl
+
+            shacl(Path(tmp), report, args.rows)
+        if "s" in args.only:  # the SPARQL endpoint against Virtuoso: bench/sparql.py
+            from sparql import sparql
+
+            sparql(Path(tmp), report)
     report["bench_s"] = round(time.perf_counter() - started)
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)
@@ -363,6 +384,10 @@ def main() -> None:
 
 def summary(report: dict) -> str:
     lines = [""]
+    if "v_shacl" in report:
+        from shacl import summary as shacl_summary
+
+        lines.append(shacl_summary(report))
     if "a_convert" in report:
         a = report["a_convert"]
         lines.append(
@@ -400,6 +425,14 @@ def summary(report: dict) -> str:
             f" target <= 1.2); lod convert {d['lod_convert_linked_s']} s vs"
             f" {d['lod_convert_plain_s']} s (x{d['lod_convert_ratio']})"
         )
+    if "e_stores" in report:
+        from stores import summary as stores_summary
+
+        lines.append(stores_summary(report["e_stores"]))
+    if "sparql" in report:
+        from sparql import summary as sparql_summary
+
+        lines.append(sparql_summary(report["sparql"]))
     if "c_memory" in report:
         c = report["c_memory"]
         lines.append(

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 refused by validation (nothing changed) or does not con
 from __future__ import annotations
 
 import json
+import re
 import sys
 from functools import wraps
 from pathlib import Path
@@ -385,12 +386,64 @@ def validate(source: str, profile: str, output: str, schema: Path | None):
     """
     if schema is not None:
         report = _validate_table(Path(source), schema)
+    elif _is_ingest_record(source):
+        report = _validate_ingest_record(Path(source))
     else:
         from .validate.profiles import validate as run
 
         report = run(source, profile)
     click.echo(report.render(output))
     sys.exit(0 if report.conforms else 1)
+
+
+def _is_ingest_record(source: str) -> bool:
+    """A record as `lod ingest --meta` takes it: YAML, or JSON without "@context"."""
+    path = Path(source)
+    if source.startswith(("http://", "https://")) or not path.is_file():
+        return False
+    if path.suffix.lower() in {".yaml", ".yml"}:
+        return True
+    if path.suffix.lower() != ".json":
+        return False
+    from .catalog.record import load_record
+
+    try:
+        return "@context" not in load_record(path)
+    except Exception:
+        return False  # the document reader says what is wrong
+
+
+def _validate_ingest_record(path: Path):
+    """The record checked as `lod ingest` would publish it (NKOD's rules, the OFN schemas and
+    DCAT-AP 3), its IRIs minted from the file name."""
+    from . import validate as checks
+    from .catalog import ofn
+    from .catalog.record import dataset_document, load_record, normalize_record
+    from .validate import locate
+    from .validate.profiles import _quiet_rdflib
+    from .validate.report import Report
+
+    settings = _settings()
+    record, notes = normalize_record(load_record(path), source=str(path))
+    document = dataset_document(record, dataset_id=_record_id(path), settings=settings)
+    with _quiet_rdflib():
+        graph = ofn.to_graph(document)
+        problems = notes + checks.check_document(
+            document, graph, own_base=checks.own_http_base(settings), settings=settings
+        )
+    located = [locate.locate(p, document, document.get("iri", "")) for p in problems]
+    return Report(str(path), "lod ingest", locate.merge(located))
+
+
+def _record_id(path: Path) -> str:
+    from .publish import check_dataset_id
+
+    name = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "record"
+    try:
+        check_dataset_id(name)
+    except Exception:
+        name = "record"
+    return name
 
 
 def _validate_table(table: Path, schema: Path):

@@ -11,10 +11,8 @@ Named exceptions: none.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
 from .conftest import BASE, reference
+from .live import lod_serve
 
 pytestmark = pytest.mark.slow
 
@@ -174,12 +173,6 @@ def run(url: str, test: ManifestTest, route, token: str | None) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- a live server
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def lod(env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "lod", *args], env=env, capture_output=True, text=True, timeout=120
@@ -213,35 +206,8 @@ def start_server(tmp: Path, *, token_name: str | None = "w3c"):
         made = lod(env, "token", "create", token_name)
         assert made.returncode == 0, made.stderr
         token = made.stdout.strip()
-    port = free_port()
-    log = open(tmp / "serve.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lod", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(url + "/catalog", timeout=2)
-            break
-        except requests.ConnectionError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                raise RuntimeError((tmp / "serve.log").read_text()) from None
-            time.sleep(0.1)
-    try:
+    with lod_serve(env, tmp / "serve.log") as url:
         yield Live(url, env, token)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
@@ -16,16 +14,11 @@ from lod.settings import load_settings
 from lod.store import open_store
 
 from .conftest import BASE, DATA
+from .live import lod_serve
 from .test_validation import VALID, record_without
 
 TABLE = DATA / "tables" / "rozpocet-cp1250.csv"
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -36,30 +29,8 @@ def live(tmp_path):
         "LOD_BASE_URL": BASE,
         "LOD_CONFIG": str(tmp_path / "none.toml"),
     }
-    port = free_port()
-    log = open(tmp_path / "serve.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lod", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(url + "/catalog", timeout=1)
-            break
-        except requests.ConnectionError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                raise RuntimeError((tmp_path / "serve.log").read_text()) from None
-            time.sleep(0.1)
-    yield url, env
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    with lod_serve(env, tmp_path / "serve.log", timeout=30) as url:
+        yield url, env
 
 
 def lod(env, *args) -> subprocess.CompletedProcess:

@@ -22,7 +22,8 @@ from lod.sparql.engine import QueryRequest, QueryTimedOut
 from lod.store import GraphSource
 
 from .conftest import BASE
-from .test_sparql_protocol import free_port, live_server
+from .live import free_port
+from .test_sparql_protocol import live_server
 
 pytestmark = pytest.mark.slow
 JSON = {"Accept": "application/sparql-results+json"}
@@ -476,3 +477,48 @@ def test_other_stores_answer_through_their_own_query(tmp_path):
     bad = client.get("/sparql", query_string={"query": "SELECT * {"}, headers=JSON)
     assert bad.status_code == 400 and "syntax" in bad.get_json()["error"]
     app.extensions["lod.sparql"].close()
+
+
+def test_a_long_query_runs_at_low_priority_and_gets_it_back(monkeypatch):
+    from lod.sparql import worker
+
+    calls = []
+    monkeypatch.setattr(worker, "DEMOTE_AFTER", 0.01)
+    monkeypatch.setattr(worker.os, "setpriority", lambda *args: calls.append(args[2]))
+    demoter = worker.Demoter()
+    demoter.begin()  # a query starts, and runs on
+    deadline = time.monotonic() + 10
+    while not calls and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert calls == [worker.LOWEST_PRIORITY]
+    assert demoter.end() is True
+    assert calls == [worker.LOWEST_PRIORITY, 0]
+
+
+def test_a_worker_that_cannot_get_its_priority_back_retires(monkeypatch):
+    from lod.sparql import worker
+
+    def refuse(*args):
+        raise PermissionError("raising priority needs CAP_SYS_NICE")
+
+    demoter = worker.Demoter()
+    demoter.begin()
+    demoter.demoted = True  # as the watcher leaves it after DEMOTE_AFTER
+    monkeypatch.setattr(worker.os, "setpriority", refuse)
+    assert demoter.end() is False  # main() then marks its answer "retire" and ends
+
+
+def test_a_retiring_worker_is_not_reused():
+    from lod.sparql.pool import Answer
+
+    released = []
+
+    class Pool:
+        timeout = 1.0
+
+        def _release(self, worker, reusable):
+            released.append(reusable)
+
+    Answer(Pool(), None, {"ok": True, "size": 0, "retire": True})._finish(reusable=True)
+    Answer(Pool(), None, {"ok": True, "size": 0})._finish(reusable=True)
+    assert released == [False, True]

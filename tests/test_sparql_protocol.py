@@ -10,7 +10,6 @@ bearer token, each update test on a fresh store.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from lod.settings import load_settings
 from lod.store import GraphSource
 
 from .conftest import BASE, reference
+from .live import free_port
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -58,12 +58,6 @@ EXCEPTIONS: dict[str, str] = {}
 
 
 # --------------------------------------------------------------------------- live server
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def live_server(app) -> Iterator[str]:
     """Serve ``app`` on a free loopback port in a thread; yields its base URL."""

@@ -385,3 +385,39 @@ def test_cli_checks_a_table_with_its_schema(run):
     assert report["profile"] == "data" and report["source"] == "facets.csv"
     assert all(p["row"] and p["column"] and p["message"]["cs"] for p in report["errors"])
     assert run("validate", table, "--schema", table.with_name("none.json")).exit_code == 2
+
+
+def test_a_record_for_lod_ingest_is_checked_as_ingest_would_publish_it(tmp_path):
+    """`lod validate record.yaml`: the steward's own input form (YAML, or JSON without
+    @context), not only OFN JSON-LD; each mistake once, no raw DCAT-AP 3 restatement."""
+    import yaml
+
+    from .conftest import DATA
+
+    env = {"LOD_HOME": str(tmp_path / "home"), "LOD_BASE_URL": BASE, "LOD_CONFIG": "none.toml"}
+    good = DATA / "records" / "valid.yaml"
+    done = CliRunner().invoke(main, ["validate", str(good)], env=env)
+    assert done.exit_code == 0, done.output
+    record = yaml.safe_load(good.read_text(encoding="utf-8"))
+    record["téma"] = [THEME]
+    record["periodicita_aktualizace"] = FREQUENCY
+    record["popis"] = {"cs": " "}
+    bad = tmp_path / "zaznam.yaml"
+    bad.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    done = CliRunner().invoke(main, ["validate", str(bad), "--format", "json"], env=env)
+    assert done.exit_code == 1, done.output
+    keys = _keys(json.loads(done.output))
+    assert keys == [
+        ("periodicita_aktualizace", "error"),
+        ("popis", "warning"),
+        ("téma", "error"),
+    ]
+    as_json = bad.with_suffix(".json")
+    as_json.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    again = CliRunner().invoke(main, ["validate", str(as_json), "--format", "json"], env=env)
+    assert _keys(json.loads(again.output)) == keys
+
+
+def _keys(report: dict) -> list[tuple[str, str]]:
+    found = [(p["key"], "error") for p in report["errors"]]
+    return sorted(found + [(p["key"], "warning") for p in report["warnings"]])

@@ -2,7 +2,9 @@
 
 ``engine_for(settings, store)`` gives the engine behind ``/sparql``: a pool of worker processes
 for the embedded store (``pool.py``, ``worker.py``), the store's own ``query`` for any other
-store. Catalogue pages and other in-process reads keep using the Store protocol directly.
+store. The pool engine keeps small answers in a result cache until the next publish
+(``cache.py``). Catalogue pages and other in-process reads keep using the Store protocol
+directly.
 """
 
 from __future__ import annotations

@@ -32,10 +32,14 @@ class TimedOut(Exception):
     """No frame arrived before the deadline."""
 
 
-def send(out: IO[bytes], kind: bytes, payload: bytes | dict) -> None:
+def frame(kind: bytes, payload: bytes | dict) -> bytes:
     if isinstance(payload, dict):
         payload = json.dumps(payload).encode()
-    out.write(_HEAD.pack(kind, len(payload)) + payload)
+    return _HEAD.pack(kind, len(payload)) + payload
+
+
+def send(out: IO[bytes], kind: bytes, payload: bytes | dict) -> None:
+    out.write(frame(kind, payload))
     out.flush()
 
 

@@ -20,7 +20,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import frames
@@ -84,7 +84,7 @@ class Worker:
     def submit(self, job: Job) -> None:
         stdin = self.process.stdin
         assert stdin is not None
-        stdin.write(json.dumps(asdict(job)).encode() + b"\n")
+        stdin.write(json.dumps(vars(job)).encode() + b"\n")  # not asdict: it deep-copies
         stdin.flush()
 
     def kill(self) -> None:
@@ -138,7 +138,8 @@ class Answer:
 
     def _finish(self, reusable: bool) -> None:
         self.done = True
-        self.pool._release(self.worker, reusable)
+        # a worker that ran a long query at low priority and cannot get it back retires
+        self.pool._release(self.worker, reusable and not self.header.get("retire"))
 
 
 class WorkerPool:

@@ -73,6 +73,17 @@ def evaluate(store: ox.Store, job: dict, spool) -> dict:
 
 
 def _answer(out, header: dict, spool) -> None:
+    if not header["ok"] or header["size"] <= frames.CHUNK:
+        # a small answer goes in one write: one wake-up of the web process, not three
+        spool.seek(0)
+        data = spool.read() if header["ok"] else b""
+        parts = [frames.frame(frames.HEADER, header)]
+        if data:
+            parts.append(frames.frame(frames.DATA, data))
+        parts.append(frames.frame(frames.END, b""))
+        out.write(b"".join(parts))
+        out.flush()
+        return
     frames.send(out, frames.HEADER, header)
     if header["ok"]:
         spool.seek(0)
@@ -81,21 +92,59 @@ def _answer(out, header: dict, spool) -> None:
     frames.send(out, frames.END, b"")
 
 
-def evaluate_demoted(store: ox.Store, job: dict, spool) -> dict:
-    """``evaluate`` in a thread of its own that drops to the lowest CPU priority once the
-    query has run ``DEMOTE_AFTER`` seconds (Linux sets niceness per thread; the thread and its
-    niceness end with the query, so the next query starts at normal priority again)."""
-    outcome: dict = {}
-    thread = threading.Thread(target=lambda: outcome.update(evaluate(store, job, spool)))
-    thread.start()
-    thread.join(DEMOTE_AFTER)
-    if thread.is_alive() and thread.native_id is not None:
-        try:
-            os.setpriority(os.PRIO_PROCESS, thread.native_id, LOWEST_PRIORITY)
-        except OSError:
-            pass
-        thread.join()
-    return outcome
+class Demoter:
+    """Drops the thread that evaluates (the main one) to the lowest CPU priority once a query
+    has run ``DEMOTE_AFTER`` seconds, so long queries yield the CPU to short ones (Linux sets
+    niceness per thread). A watcher thread that lives as long as the worker does it: starting
+    a thread per query cost more than evaluating a point lookup. After the query the thread is
+    put back to normal priority; where the system does not allow that (raising priority needs
+    CAP_SYS_NICE or RLIMIT_NICE), ``end`` says so and the worker retires after its answer."""
+
+    def __init__(self) -> None:
+        self.tid = threading.get_native_id()
+        self.changed = threading.Condition()
+        self.running = 0  # the number of the query being evaluated; 0: none
+        self.count = 0
+        self.demoted = False
+        threading.Thread(target=self._watch, daemon=True, name="lod-demoter").start()
+
+    def begin(self) -> None:
+        with self.changed:
+            self.count += 1
+            self.running = self.count
+            self.changed.notify()
+
+    def end(self) -> bool:
+        """The query is done; False if this thread could not get its priority back."""
+        with self.changed:
+            self.running = 0
+            self.changed.notify()
+            if not self.demoted:
+                return True
+            try:
+                os.setpriority(os.PRIO_PROCESS, self.tid, 0)
+            except OSError:
+                return False
+            self.demoted = False
+            return True
+
+    def _watch(self) -> None:
+        with self.changed:
+            while True:
+                while not self.running:
+                    self.changed.wait()
+                query = self.running
+                deadline = time.monotonic() + DEMOTE_AFTER
+                while self.running == query and (left := deadline - time.monotonic()) > 0:
+                    self.changed.wait(left)
+                if self.running == query:
+                    try:
+                        os.setpriority(os.PRIO_PROCESS, self.tid, LOWEST_PRIORITY)
+                        self.demoted = True
+                    except OSError:
+                        pass
+                    while self.running == query:
+                        self.changed.wait()
 
 
 def _watch_parent() -> None:
@@ -114,11 +163,20 @@ def main(store_dir: str) -> None:
     checkpoints = Checkpoints(store_dir)
     checkpoints.reader()
     frames.send(out, frames.READY, {"pid": os.getpid()})
+    demoter = Demoter()
     for line in sys.stdin.buffer:
         job = json.loads(line)
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
-            header = evaluate_demoted(checkpoints.reader(), job, spool)
+            demoter.begin()
+            try:
+                header = evaluate(checkpoints.reader(), job, spool)
+            finally:
+                retire = not demoter.end()
+            if retire:
+                header["retire"] = True  # the pool replaces this worker after the answer
             _answer(out, header, spool)
+        if retire:
+            return
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ def check_document(
     problems += rules.check(graph, draft_2026=bool(settings and settings.draft_2026), series=series)
     if settings is not None:
         problems += _publishers(graph, settings)
-        if dcat_ap_shapes:
+        # DCAT-AP 3 restates most of NKOD's rules in raw SHACL terms: it runs once those pass
+        if dcat_ap_shapes and not errors(problems):
             problems += dcat_ap(graph, settings, references)
     return one_per_mistake(problems, document)
 

@@ -72,4 +72,9 @@ def _name(node) -> str:
 def _hint(path, message: str) -> str:
     if "inScheme" in message or "skos:inScheme" in message:
         return f"use a value of the EU codelist for {curie(path)} (see vocab/eu/labels.ttl)"
-    return "data.europa.eu flags this record; see ../shared/notes/dcat-ap-europe-and-mqa.md §1"
+    return (
+        f"data.europa.eu's DCAT-AP 3 validation would flag this: give {curie(path)} a value "
+        "the DCAT-AP 3 specification allows"
+        if path is not None
+        else "data.europa.eu's DCAT-AP 3 validation would flag this record"
+    )

@@ -165,6 +165,21 @@ def _codelists(graph: rdflib.Graph, record) -> list[Problem]:
                         spatial,
                     )
                 )
+    for prop, key, what in (
+        (DCTERMS.title, "název (dct:title)", ("the title", "název")),
+        (DCTERMS.description, "popis (dct:description)", ("the description", "popis")),
+    ):
+        for text in graph.objects(record, prop):
+            if isinstance(text, Literal) and not str(text).strip():
+                lang = f" ({text.language})" if text.language else ""
+                out.append(
+                    _p(
+                        key,
+                        (f"{what[0]}{lang} is empty", f"{what[1]}{lang} je prázdný"),
+                        (f"write {what[0]} or leave the language out", f"vyplňte {what[1]}"),
+                        severity="warning",  # NKOD keeps the record; its readers learn nothing
+                    )
+                )
     for keyword in graph.objects(record, DCAT.keyword):
         if isinstance(keyword, Literal) and not str(keyword).strip():
             out.append(
