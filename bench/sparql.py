@@ -161,21 +161,23 @@ class BenchVirtuoso(Virtuoso):
 
 
 class LodServer:
-    def __init__(self, env: dict, tmp: Path, threads: int = 16):
+    def __init__(self, env: dict, tmp: Path, threads: int = 16, workers: int = 2):
         self.port = free_port()
-        self.env = {
+        self.env = {  # lod serve divides the limits among its web processes
             **env,
-            "LOD_SPARQL_MAX_PER_CLIENT": "64",
-            "LOD_SPARQL_MAX_CONCURRENT": str(threads - 2),
+            "LOD_SPARQL_MAX_PER_CLIENT": str(64 * workers),
+            "LOD_SPARQL_MAX_CONCURRENT": str((threads - 2) * workers),
         }
         self.log = tmp / "lod-serve.log"
         self.threads = threads
+        self.workers = workers
         self.process: subprocess.Popen | None = None
 
     def start(self) -> LodServer:
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [lod("lod"), "serve", "--port", str(self.port), "--threads", str(self.threads)],
+                [lod("lod"), "serve", "--port", str(self.port), "--threads", str(self.threads)]
+                + ["--workers", str(self.workers)],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -442,11 +444,12 @@ def throughput(port: int, server_pid: int, variants: list[str], accept: str, sec
 
 
 # ----------------------------------------------------------------------------- the run
-def sparql(tmp: Path, report: dict, *, seconds: float = 8.0, repeat: int = 7) -> None:
+def sparql(tmp: Path, report: dict, *, seconds: float = 8.0, repeat: int = 7, workers: int = 2):
     env, nq, facts = build(tmp)
     facts["machine_load_before"] = os.getloadavg()[0]
+    facts["lod_web_processes"] = workers
     virtuoso = BenchVirtuoso(tmp / "virtuoso")
-    server = LodServer(env, tmp)
+    server = LodServer(env, tmp, workers=workers)
     try:
         virtuoso.start()
         facts["virtuoso_load_s"] = round(virtuoso.load(nq), 1)
@@ -537,10 +540,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="per throughput run")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per query")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--workers", type=int, default=2, help="lod serve --workers")
     args = parser.parse_args()
     report: dict = {}
     with tempfile.TemporaryDirectory(prefix="lod-bench-sparql-") as tmp:
-        sparql(Path(tmp), report, seconds=args.seconds, repeat=args.repeat)
+        sparql(Path(tmp), report, seconds=args.seconds, repeat=args.repeat, workers=args.workers)
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)
     if args.json:

@@ -23,8 +23,8 @@ turns:
 
 Ratios are remote / embedded: above 1 the embedded store is faster. ROWS defaults to 30,000
 (about 0.5 M triples), not the 100,000 of (a)–(d): publishing into Virtuoso through the Graph
-Store Protocol and a server-side MOVE runs at a few tens of thousands of triples a second, so
-the standard size would add about ten minutes to `make bench`.
+Store Protocol and a server-side MOVE runs at 20,000-30,000 triples a second here, so the
+standard size takes 4-6 minutes instead of 1-2.
 
 Usage: python bench/stores.py [--rows N] [--repeat N] [--json OUT]
 """

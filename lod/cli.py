@@ -499,8 +499,9 @@ def check_harvest(url: str, maps: tuple[str, ...], offline: bool, output: str):
     "--workers",
     default=0,
     type=int,
-    help="Worker processes (gunicorn), for a remote store only; default: 2 per core (max 8). "
-    "The embedded store is served by one multi-threaded process (waitress).",
+    help="Web processes (gunicorn). Embedded store: default 1 (one multi-threaded waitress "
+    "process); N > 1 shares the SPARQL workers and limits among N processes. Remote store: "
+    "default 2 per core (max 8).",
 )
 @handle_errors
 def serve(host: str, port: int, threads: int, workers: int):
@@ -511,18 +512,32 @@ def serve(host: str, port: int, threads: int, workers: int):
 
     from .app import create_app
     from .publish import refresh_catalog
-    from .serving import check_workers, run_gunicorn
+    from .serving import check_workers, refresh_in_child, run_gunicorn
+    from .sparql.limits import share
     from .web.accesslog import to_stderr
 
     settings = _settings()
     workers = check_workers(settings, workers)
     to_stderr()
-    app = create_app(settings)
-    refresh_catalog(app.extensions["lod"].store, settings)
-    if settings.store:
-        app.extensions["lod"].store.close()
+    if settings.store or workers == 1:
+        app = create_app(settings)
+        refresh_catalog(app.extensions["lod"].store, settings)
+        if settings.store:
+            app.extensions["lod"].store.close()  # each gunicorn worker opens its own
+    else:
+        refresh_in_child(settings)  # the gunicorn master never opens the embedded store
+    concurrent = share(settings, workers).sparql_max_concurrent  # per web process
+    if not settings.store and not 0 < concurrent < threads:
         click.echo(
-            f"lod serving {settings.base} (store {settings.store}) on http://{host}:{port}/ "
+            f"warning: LOD_SPARQL_MAX_CONCURRENT={settings.sparql_max_concurrent} leaves no "
+            f"thread of {threads} for pages while queries wait; set it below --threads"
+            + (f" × {workers} workers" if workers > 1 else ""),
+            err=True,
+        )
+    if settings.store or workers > 1:
+        where = f"store {settings.store}" if settings.store else f"LOD_HOME={settings.home_path}"
+        click.echo(
+            f"lod serving {settings.base} ({where}) on http://{host}:{port}/ "
             f"with {workers} worker processes (gunicorn)"
         )
         run_gunicorn(settings, host, port, workers, threads)
@@ -530,12 +545,6 @@ def serve(host: str, port: int, threads: int, workers: int):
     click.echo(
         f"lod serving {settings.base} (LOD_HOME={settings.home_path}) on http://{host}:{port}/"
     )
-    if not 0 < settings.sparql_max_concurrent < threads:
-        click.echo(
-            f"warning: LOD_SPARQL_MAX_CONCURRENT={settings.sparql_max_concurrent} leaves no "
-            f"thread of {threads} for pages while queries wait; set it below --threads",
-            err=True,
-        )
     # SIGTERM ends like Ctrl-C, so atexit stops the SPARQL query workers (lod.sparql)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     waitress.serve(app, host=host, port=port, threads=threads, ident="lod")

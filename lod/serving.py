@@ -1,9 +1,14 @@
 """Which HTTP server runs the web app, by the store it serves.
 
-* Embedded store (``LOD_STORE`` empty): one process, many threads (waitress). pyoxigraph
-  lets one process open the store read-write and releases the GIL while it evaluates a query,
-  so threads share the cores; public SPARQL queries run in their own worker processes
-  (``lod.sparql``).
+* Embedded store (``LOD_STORE`` empty), by default: one process, many threads (waitress).
+  No process keeps the store open read-write (``lod.store.embedded``): readers open read-only
+  checkpoints, a writer takes a file lock, so public SPARQL queries run in their own worker
+  processes (``lod.sparql``).
+* Embedded store with ``--workers N`` (N > 1): gunicorn with N web processes, each of a few
+  threads, opening the same read-only checkpoints and running its own SPARQL worker pool. The
+  query workers and the concurrency limits are divided among the N processes
+  (``lod.sparql.limits.share``) so that they hold for the whole server; writes over HTTP stay one
+  at a time under the store's lock, whichever process takes them.
 * Remote store: the web tier keeps no state of its own (the store is a SPARQL server, the
   published files are under ``LOD_HOME``, which several hosts may share), so it runs as several
   worker processes under gunicorn, each with a few threads; more hosts behind a proxy scale it
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import BadInput
+from .errors import BadInput, LodError
 
 
 def default_workers() -> int:
@@ -24,22 +29,58 @@ def default_workers() -> int:
 
 
 def check_workers(settings, workers: int) -> int:
-    """The number of worker processes to run (0: choose), refusing several for the embedded
-    store."""
+    """The number of web processes to run (0: choose): for the embedded store one unless asked
+    (1: waitress, more: gunicorn), for a remote store ``default_workers()``."""
+    if workers < 0:
+        raise BadInput(f"--workers {workers}: expected 0 (choose) or more", hint="e.g. --workers 2")
     if not settings.store:
-        if workers > 1:
-            raise BadInput(
-                f"--workers {workers}: the embedded store is served by one process",
-                hint="use --threads for more concurrency, or a remote store (LOD_STORE) for "
-                "several worker processes",
-            )
-        return 1
+        return workers or 1
     return workers or default_workers()
 
 
+def refresh_in_child(settings) -> None:
+    """Refresh the catalogue of the embedded store in a child process, before gunicorn forks its
+    web processes. The gunicorn master must never open the store itself: RocksDB (under
+    pyoxigraph) starts background threads on first use, a forked child does not inherit them,
+    and its first write would wait for them forever."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("fork").Process(target=_refresh, args=(settings,))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise LodError(
+            f"refreshing the catalogue before serving failed (exit {child.exitcode})",
+            hint="see the message above",
+        )
+
+
+def _refresh(settings) -> None:
+    import sys
+
+    from .publish import refresh_catalog
+    from .store import open_store
+
+    try:
+        store = open_store(settings)
+        try:
+            refresh_catalog(store, settings)
+        finally:
+            store.close()
+    except LodError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+
+
 def run_gunicorn(settings, host: str, port: int, workers: int, threads: int) -> None:
-    """Serve with gunicorn: `workers` processes of `threads` threads; blocks until stopped."""
+    """Serve with gunicorn: `workers` processes of `threads` threads; blocks until stopped.
+    For the embedded store each process gets its share of the SPARQL limits."""
     from gunicorn.app.base import BaseApplication
+
+    from .sparql.limits import share
+
+    if not settings.store:
+        settings = share(settings, workers)
 
     options = {
         "bind": f"{host}:{port}",

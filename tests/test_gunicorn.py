@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from lod.cli import main
 from lod.publish import ingest
+from lod.serving import check_workers
 from lod.settings import load_settings
 from lod.store import open_store
 
@@ -89,11 +90,14 @@ def test_gunicorn_with_two_workers_serves_from_virtuoso(virtuoso, tmp_path):
     assert len(logged) >= 13 and {r["pid"] for r in logged} <= set(workers)
 
 
-def test_the_embedded_store_is_served_by_one_process(tmp_path):
+def test_the_embedded_store_is_served_by_one_process_unless_asked(tmp_path):
     env = {"LOD_HOME": str(tmp_path / "home"), "LOD_BASE_URL": BASE}
-    result = CliRunner().invoke(main, ["serve", "--workers", "2"], env=env)
+    settings = load_settings(env=env, config_file=tmp_path / "none.toml")
+    assert check_workers(settings, 0) == 1  # waitress
+    assert check_workers(settings, 2) == 2  # gunicorn: tests/test_serve_workers.py
+    result = CliRunner().invoke(main, ["serve", "--workers", "-1"], env=env)
     assert result.exit_code == 2
-    assert "embedded store is served by one process" in result.output
+    assert "--workers -1: expected 0 (choose) or more" in result.output
 
 
 def test_access_log_is_one_json_object_per_request(client, caplog):

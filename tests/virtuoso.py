@@ -57,6 +57,7 @@ LiteMode                 = 0
 DisableUnixSocket        = 1
 DisableTcpSocket         = 0
 MaxClientConnections     = 20
+TransactionAfterImageLimit = 1000000000
 CheckpointInterval       = 60
 O_DIRECT                 = 0
 CaseMode                 = 2

@@ -62,3 +62,28 @@ class Admission:
                     del self._running[client]
 
         return leave
+
+
+def share(settings, processes: int):
+    """The settings one of ``processes`` web processes runs with, so that the SPARQL limits hold
+    for the whole server: the query workers (``LOD_SPARQL_WORKERS``, 0: one per CPU), the
+    per-client and the total concurrency limits are divided among the processes, rounding
+    down, at least 1 each (a limit of 0, none, stays 0). Each process then admits at most its
+    share, so together they never pass a limit that is at least ``processes``; a client whose
+    queries all reach one process may be refused (429) before it reaches its whole limit."""
+    import dataclasses
+    import os
+
+    if processes <= 1:
+        return settings
+
+    def part(value: int) -> int:
+        return max(1, value // processes) if value else 0
+
+    values = {
+        **settings.values,
+        "sparql_workers": part(settings.sparql_workers or os.cpu_count() or 1),
+        "sparql_max_per_client": part(settings.sparql_max_per_client),
+        "sparql_max_concurrent": part(settings.sparql_max_concurrent),
+    }
+    return dataclasses.replace(settings, values=values)

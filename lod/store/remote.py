@@ -165,6 +165,12 @@ class Http:
             hint = (
                 "check LOD_STORE_USER, LOD_STORE_PASSWORD (or LOD_STORE_TOKEN) and LOD_STORE_AUTH"
             )
+        if "SR325" in text:  # Virtuoso: one transaction wrote more log than it allows
+            hint = (
+                "raise Virtuoso's TransactionAfterImageLimit ([Parameters] in virtuoso.ini, "
+                "default 50 MB; e.g. 1000000000), or at run time in isql-vt: "
+                "select __dbf_set('txn_after_image_limit', 1000000000);"
+            )
         return RemoteStoreError(f"{method} {url}: HTTP {answer.status_code}: {text}", hint=hint)
 
 
