@@ -26,7 +26,8 @@ run: $(STAMP) ## load the demo data into $(LOD_HOME) and serve on http://$(HOST)
 	$(BIN)/lod demo
 	$(BIN)/lod serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) ## run the test suite
+test: $(STAMP) ## run the test suite (installs Debian's chromium and virtuoso-opensource if missing)
+	./scripts/system-deps
 	$(BIN)/python -m pytest -q
 
 MORPH := .venv-morph

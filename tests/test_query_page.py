@@ -5,7 +5,7 @@ server runs the query and renders the table with links, and the download links a
 formats. With JavaScript (Chromium --dump-dom, after the page's own scripts ran) an example opened
 by ``?example=NAME`` runs in place: the table is rendered by the script, from the endpoint's JSON
 (SELECT) or N-Triples (CONSTRUCT), and the editor highlights the query. Chromium is required:
-`.ci/run` installs it; a missing browser fails these tests.
+`make test` installs it (scripts/system-deps); a missing browser fails these tests.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def live(tmp_path_factory):
 
 def chromium(live_url: str, path: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
     assert shutil.which(CHROMIUM), (
-        "chromium is missing: .ci/run installs it (apt-get install chromium)"
+        "chromium is missing: make test installs it (scripts/system-deps: apt-get install chromium)"
     )
     return subprocess.run(
         [
