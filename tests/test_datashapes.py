@@ -31,7 +31,7 @@ SHAPES = DATA / "shapes"
 FACETS = json.loads((SHAPES / "facets.csv-metadata.json").read_text(encoding="utf-8"))
 DOC = f"{BASE}/datasets/facets/shapes"
 COL = f"{BASE}/datasets/facets/columns/"
-ENGINES = ["pySHACL"] + (["lod.shacl"] if datacheck._fast() is not None else [])
+ENGINES = ["pySHACL", "lod.shacl"]
 CONSTRAINTS = (
     "required",
     "format",
@@ -301,7 +301,6 @@ def test_tables_beyond_the_engine_s_limit_are_published_unchecked(
     assert any(f"4 rows are more than {using} checks" in w for w in result.warnings)
 
 
-@pytest.mark.skipif("lod.shacl" not in ENGINES, reason="lod.shacl is not installed")
 def test_big_tables_are_checked_by_the_fast_validator_while_loading(store, settings, monkeypatch):
     monkeypatch.setattr(datacheck, "PYSHACL_ROWS", 2)
     ingest(store, settings, SHAPES / "obyvatele.csv", "o", VALID)
@@ -316,7 +315,6 @@ def test_big_tables_are_checked_by_the_fast_validator_while_loading(store, setti
     )
 
 
-@pytest.mark.skipif("lod.shacl" not in ENGINES, reason="lod.shacl is not installed")
 def test_if_the_fast_validator_fails_pyshacl_decides(store, settings, monkeypatch):
     import lod.shacl
 

@@ -17,9 +17,6 @@ from . import conftest
 
 DATA = Path(__file__).parent / "data" / "tabular"
 REFERENCE = conftest.REFERENCE / "czech-datasets"
-needs_reference = pytest.mark.skipif(
-    not REFERENCE.exists(), reason=f"Czech reference datasets not found at {REFERENCE}"
-)
 URL = "https://data.kraj.example.cz/datasets/obce/table.csv"
 
 
@@ -199,7 +196,6 @@ def test_iso_8859_2_is_recognised(tmp_path):
     assert Literal("Štěpánov", lang="cs") in values(g, URL + "#obec")
 
 
-@needs_reference
 def test_utf8_bom_comma_lps(tmp_path):
     prepared = prepare(
         REFERENCE / "krhk-2019-hackathon" / "LPS.csv", tmp_path / "lps.csv", table_url=URL
@@ -216,7 +212,6 @@ def test_utf8_bom_comma_lps(tmp_path):
 # --- quirks of real Czech files ----------------------------------------------------------
 
 
-@needs_reference
 def test_leading_zero_codes_and_trailing_header_spaces():
     m = infer_metadata(REFERENCE / "cityvizor" / "budget-paragraph.csv", table_url=URL)
     cols = columns(m)
@@ -226,7 +221,6 @@ def test_leading_zero_codes_and_trailing_header_spaces():
     assert cols["do"]["datatype"] == {"base": "date", "format": "dd.MM.yyyy"}
 
 
-@needs_reference
 def test_nbsp_in_headers_and_psc_lekarny():
     m = infer_metadata(REFERENCE / "krhk-2019-hackathon" / "lekarny.csv", table_url=URL)
     cols = columns(m)
@@ -235,7 +229,6 @@ def test_nbsp_in_headers_and_psc_lekarny():
     assert cols["kod_lekarny"]["datatype"] == "string"
 
 
-@needs_reference
 def test_dash_is_missing_iredo():
     source = REFERENCE / "krhk-2022-hackathon" / "IredoBusStops.csv"
     m = infer_metadata(source, table_url=URL)
@@ -254,7 +247,6 @@ def test_dash_is_missing_iredo():
     )  # codes stay text
 
 
-@needs_reference
 def test_school_overview_cp1250_wrapped_rows(tmp_path):
     source = REFERENCE / "krhk-2019-hackathon" / "school-overview_cp1250.csv"
     prepared = prepare(source, tmp_path / "s.csv", table_url=URL)
@@ -275,7 +267,6 @@ def test_school_overview_cp1250_wrapped_rows(tmp_path):
     assert same_rdf((original, source), (prepared.metadata, tmp_path / "s.csv"))
 
 
-@needs_reference
 def test_cityvizor_budget_decimal_comma():
     source = REFERENCE / "cityvizor" / "00241121_budget_2016.csv"
     m = infer_metadata(source, table_url=URL)
@@ -291,13 +282,11 @@ def test_cityvizor_budget_decimal_comma():
     )
 
 
-@needs_reference
 def test_cityvizor_extra_column_file():
     m = infer_metadata(REFERENCE / "cityvizor" / "00006947_budget_2016.csv", table_url=URL)
     assert len(m["tableSchema"]["columns"]) == 6
 
 
-@needs_reference
 def test_embedded_newlines_and_quotes_mos():
     source = REFERENCE / "krhk-2023-hackathon" / "mos_ukaz.csv"
     m = infer_metadata(source, table_url=URL)

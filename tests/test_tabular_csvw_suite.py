@@ -48,8 +48,6 @@ _NAMED = (
 )
 STRICT_DEVIATIONS: dict[str, str] = {"test109": _NAMED, "test111": _NAMED}
 
-needs_suite = pytest.mark.skipif(not SUITE.exists(), reason=f"CSVW suite not found at {SUITE}")
-
 
 def _entries(kind: str) -> list[dict]:
     manifest = SUITE / "manifest-rdf.jsonld"
@@ -117,7 +115,6 @@ def expected_graph(entry: dict) -> Graph:
     return graph
 
 
-@needs_suite
 @pytest.mark.parametrize("entry", _params("csvt:ToRdfTest"))
 def test_to_rdf(entry):
     graph, _ = run_entry(entry, strict=False)
@@ -127,7 +124,6 @@ def test_to_rdf(entry):
     )
 
 
-@needs_suite
 @pytest.mark.parametrize("entry", _params("csvt:ToRdfTestWithWarnings"))
 def test_to_rdf_with_warnings(entry):
     graph, found = run_entry(entry, strict=False)
@@ -138,7 +134,6 @@ def test_to_rdf_with_warnings(entry):
     assert found, f"{entry['id']}: no warning reported"
 
 
-@needs_suite
 @pytest.mark.parametrize("entry", _params("csvt:NegativeRdfTest"))
 def test_negative(entry):
     path, kwargs = arguments(entry)
@@ -147,7 +142,6 @@ def test_negative(entry):
     assert info.value.problems and all(p.where for p in info.value.problems)
 
 
-@needs_suite
 @pytest.mark.parametrize("entry", _params(None, STRICT_DEVIATIONS))
 def test_strict_mode_validates(entry):
     test_id = entry["id"].split("#")[-1]

@@ -63,7 +63,6 @@ def used_fast(monkeypatch, run) -> bool:
     return any(calls)
 
 
-@suite.needs_suite
 @pytest.mark.parametrize(
     "entry", [p.values[0] for p in suite._params(None)], ids=lambda e: e["id"].split("#")[-1]
 )
@@ -405,7 +404,6 @@ def test_undecodable_bytes_in_two_processes(tmp_path, monkeypatch, two_processes
     assert two_processes
 
 
-@suite.needs_suite
 @pytest.mark.parametrize(
     "entry", [p.values[0] for p in suite._params(None)], ids=lambda e: e["id"].split("#")[-1]
 )

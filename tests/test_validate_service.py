@@ -304,8 +304,9 @@ class Rows(HTMLParser):
 
 
 def test_the_page_in_a_browser(app, site, tmp_path):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("no chromium")
+    assert shutil.which(CHROMIUM), (
+        "chromium is missing: make test installs it (scripts/system-deps)"
+    )
     assert app.test_client().get("/validate", headers=BROWSER).status_code == 200
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
