@@ -34,7 +34,6 @@ import json
 import multiprocessing
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -47,7 +46,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
-from tests.virtuoso import INI, Virtuoso, free_port  # noqa: E402
+from tests.virtuoso import INI, Virtuoso, free_port, stop_group  # noqa: E402
 
 BASE = "https://data.example.cz"
 DATASET = f"{BASE}/datasets/obce-ukazatele"
@@ -198,14 +197,7 @@ class LodServer:
 
     def stop(self) -> None:
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
 
 
 # ----------------------------------------------------------------------------- the queries

@@ -9,30 +9,10 @@ from lod.formats import BY_NAME
 from lod.sparql.cache import Cached, ResultCache, cacheable
 from lod.store import GraphSource
 
-from .test_sparql_limits import GRAPH, JSON, make_settings, numbers
+from . import test_sparql_limits
+from .test_sparql_limits import GRAPH, JSON, numbers
 
-
-@pytest.fixture
-def make_app(tmp_path):
-    """An app over a store with 600 numbers, with the settings given."""
-    from lod.app import create_app
-    from lod.store import open_store
-
-    apps = []
-
-    def make(**values):
-        settings = make_settings(tmp_path, **values)
-        store = open_store(settings)
-        store.replace_graphs({GRAPH: GraphSource(BY_NAME["nt"], data=numbers(600))})
-        app = create_app(settings, store)
-        app.testing = True
-        apps.append(app)
-        return app
-
-    yield make
-    for app in apps:
-        app.extensions["lod.sparql"].close()
-
+make_app = test_sparql_limits.make_app  # the fixture: an app over 600 numbers
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/value> ?v }"
 

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import threading
 import time
-from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -23,6 +22,7 @@ from lod.publish import ingest
 from lod.settings import load_settings
 
 from .conftest import BASE, DATA, reference
+from .test_validation_reports import Rows
 
 TABLE = DATA / "tables" / "rozpocet-cp1250.csv"
 VALID = DATA / "records" / "valid.yaml"
@@ -274,35 +274,6 @@ def test_validation_timeout(limited):
 
 
 # ----------------------------------------------------------------------------- browser
-class Rows(HTMLParser):
-    """The non-empty rows of the report's tables (by id) as lists of cell texts."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self.table = self.cell = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "table" and "problems" in (attrs.get("class") or ""):
-            self.table = self.tables.setdefault(attrs["id"], [])
-        elif tag == "tr" and self.table is not None:
-            self.table.append([])
-        elif tag == "td" and self.table is not None:
-            self.cell = []
-
-    def handle_endtag(self, tag):
-        if tag == "td" and self.cell is not None:
-            self.table[-1].append(" ".join("".join(self.cell).split()))
-            self.cell = None
-        elif tag == "table":
-            self.table = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell.append(data)
-
-
 def test_the_page_in_a_browser(app, site, tmp_path):
     assert shutil.which(CHROMIUM), (
         "chromium is missing: make test installs it (scripts/system-deps)"

@@ -270,14 +270,7 @@ class Virtuoso:
 
     def stop(self) -> None:
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
+        stop_group(process)
 
 
 # ------------------------------------------------------------------ pytest: one suite, two stores
@@ -387,3 +380,15 @@ if __name__ == "__main__":  # pragma: no cover - a developer's tool
         instance.process.wait()  # type: ignore[union-attr]
     except KeyboardInterrupt:
         instance.stop()
+
+
+def stop_group(process: subprocess.Popen | None) -> None:
+    """End a server started in its own process group: SIGTERM, then SIGKILL after 15 s."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)

@@ -265,22 +265,12 @@ def _linked(table, url, files, report, minimal, chunks, index, parallel=False):
                 parallel=parallel,
             )
         report.warnings.extend(result.warnings)
-        files.pin(url, canonical)
-        lines = _run(
-            metadata,
-            url,
-            files,
-            report,
-            minimal,
-            what=display(url),
-            table=canonical,
-            chunks=chunks,
-            parallel=parallel,
+        return _from_canonical(
+            tmp, canonical, metadata, url, url, files, report, minimal, chunks, parallel
         )
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return _cleaning_up(lines, tmp)
 
 
 def _spreadsheet(
@@ -303,21 +293,31 @@ def _spreadsheet(
             if result.linked is not None:
                 describe_metadata(metadata, result.linked.plan)
                 report.warnings.extend(result.linked.warnings)
-        files.pin(url, canonical)
-        lines = _run(
-            metadata,
-            base or url,
-            files,
-            report,
-            minimal,
-            what=display(url),
-            table=canonical,
-            chunks=chunks,
-            parallel=parallel,
+        return _from_canonical(
+            tmp, canonical, metadata, url, base or url, files, report, minimal, chunks, parallel
         )
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _from_canonical(
+    tmp, canonical, metadata, url, base, files, report, minimal, chunks, parallel
+) -> Iterator[str]:
+    """Convert the canonical CSV written into ``tmp`` (standing for ``url``); ``tmp`` goes when
+    the lines are consumed."""
+    files.pin(url, canonical)
+    lines = _run(
+        metadata,
+        base,
+        files,
+        report,
+        minimal,
+        what=display(url),
+        table=canonical,
+        chunks=chunks,
+        parallel=parallel,
+    )
     return _cleaning_up(lines, tmp)
 
 
