@@ -41,6 +41,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -194,6 +195,32 @@ class LodServer:
             time.sleep(0.2)
         self.stop()
         raise RuntimeError("lod serve did not answer in 60 s")
+
+    def wait_in_memory(self, timeout: float = 600) -> float:
+        """Seconds until every query worker of every web process answers from its in-memory
+        copy of the store (LOD_SPARQL_MEMORY_QUADS; /health tells each process's pool): the
+        server's state once it has started. Queries with new texts (no cache) reach every
+        worker; /health must say so 8 times in a row (new connections: both processes)."""
+        started = time.monotonic()
+        streak, n = 0, 0
+        while streak < 8:
+            if time.monotonic() - started > timeout:
+                raise RuntimeError(f"lod's query workers had no in-memory copy in {timeout} s")
+            with ThreadPoolExecutor(8) as pool:
+                n += 8
+                list(
+                    pool.map(
+                        lambda i: fetch(self.port, sparql_path(f"ASK {{}} # {i}"), JSON_RESULTS),
+                        range(n - 8, n),
+                    )
+                )
+            status, body = fetch(self.port, "/health", "application/json")
+            sparql = json.loads(body).get("sparql", {}) if status == 200 else {}
+            full = sparql.get("size") and sparql.get("in_memory") == sparql.get("size")
+            streak = streak + 1 if full else 0
+            if not full:
+                time.sleep(0.2)
+        return time.monotonic() - started
 
     def stop(self) -> None:
         process, self.process = self.process, None
@@ -448,12 +475,42 @@ def sparql(tmp: Path, report: dict, *, seconds: float = 8.0, repeat: int = 7, wo
         virtuoso.stop()  # both servers start afresh: "cold" is the first query after a start
         virtuoso.start(setup=False)
         server.start()
+        facts["lod_in_memory_after_s"] = round(server.wait_in_memory(), 1)
         ports = {"lod": server.port, "virtuoso": virtuoso.http_port}
         pids = {"lod": server.process.pid, "virtuoso": virtuoso.process.pid}  # type: ignore[union-attr]
         report["sparql"] = run_queries(ports, pids, seconds, repeat) | {"data": facts}
     finally:
         server.stop()
         virtuoso.stop()
+    report["sparql"]["web_ceiling"] = web_ceiling(server, seconds)
+
+
+def web_ceiling(server: LodServer, seconds: float) -> dict:
+    """Throughput of bench/ceiling_app.py (Flask answering a constant) under gunicorn with
+    lod serve's settings and the same clients: the most any Flask endpoint serves here."""
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [str(gunicorn), "-k", "gthread", "-w", str(server.workers)]
+    command += ["--threads", str(server.threads), "-b", f"127.0.0.1:{port}", "ceiling_app:app"]
+    process = subprocess.Popen(
+        command, cwd=BENCH, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if fetch(port, "/sparql", JSON_RESULTS)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the ceiling app did not answer in 30 s")
+            time.sleep(0.1)
+        # the first answer comes from one process: the others boot meanwhile
+        throughput(port, process.pid, ["ASK {}"], JSON_RESULTS, 2.0)
+        return throughput(port, process.pid, ["ASK {}"], JSON_RESULTS, seconds)
+    finally:
+        stop_group(process)
 
 
 def run_queries(ports: dict, pids: dict, seconds: float, repeat: int) -> dict:
@@ -497,6 +554,8 @@ def summary(result: dict) -> str:
         "",
         f"SPARQL: {result['data']['quads']:,} quads; lod serve vs Virtuoso over HTTP "
         f"(latency ms: cold / warm / repeated; ratio = Virtuoso time / lod time, >1: lod faster)",
+        f"  lod's query workers answered from memory {result['data'].get('lod_in_memory_after_s')}"
+        f" s after lod serve answered; Virtuoso loaded in {result['data'].get('virtuoso_load_s')} s",
     ]
     for name, sides in result["latency"].items():
         lod_, virt = sides["lod"], sides["virtuoso"]
@@ -523,6 +582,14 @@ def summary(result: dict) -> str:
                 if lod_["errors"] or virt["errors"]
                 else ""
             )
+        )
+    ceiling = result.get("web_ceiling")
+    if ceiling:
+        lookups = result["throughput"]["lookup"]["virtuoso"]["req_per_s"]
+        lines.append(
+            f"  web-tier ceiling: Flask answering a constant under the same gunicorn: "
+            f"{ceiling['req_per_s']} req/s (server {ceiling['server_cpu_cores']} cores), "
+            f"{ratio(ceiling['req_per_s'], lookups)} x Virtuoso's lookups"
         )
     return "\n".join(lines)
 

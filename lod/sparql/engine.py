@@ -122,7 +122,12 @@ class PoolEngine:
         self.timeout = float(settings.sparql_timeout)
         self.max_rows = int(settings.sparql_max_rows)
         self.admission = Admission(settings.sparql_max_per_client, settings.sparql_max_concurrent)
-        self.pool = WorkerPool(store_dir, size=worker_count(settings), timeout=self.timeout)
+        self.pool = WorkerPool(
+            store_dir,
+            size=worker_count(settings),
+            timeout=self.timeout,
+            memory_quads=int(settings.sparql_memory_quads),
+        )
         size = int(settings.sparql_cache_bytes)
         self.cache = ResultCache(store_dir, size) if size > 0 else None
 

@@ -64,9 +64,9 @@ def _worker_env() -> dict[str, str]:
 
 
 class Worker:
-    def __init__(self, store_dir: Path):
+    def __init__(self, store_dir: Path, memory_quads: int = 0):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lod.sparql.worker", str(store_dir)],
+            [sys.executable, "-m", "lod.sparql.worker", str(store_dir), str(memory_quads)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=_worker_env(),
@@ -74,6 +74,7 @@ class Worker:
         self.reader = frames.FrameReader(self.process.stdout.fileno())  # type: ignore[union-attr]
         self.pid = self.process.pid
         self.ready = False
+        self.in_memory = False  # its last answer came from an in-memory copy of the store
 
     def wait_ready(self, timeout: float) -> None:
         self.reader.read_json(frames.READY, time.monotonic() + timeout)
@@ -143,8 +144,9 @@ class Answer:
 
 
 class WorkerPool:
-    def __init__(self, store_dir: Path, *, size: int, timeout: float):
+    def __init__(self, store_dir: Path, *, size: int, timeout: float, memory_quads: int = 0):
         self.store_dir = Path(store_dir)
+        self.memory_quads = memory_quads
         self.size = max(1, size)
         self.timeout = float(timeout) if timeout else math.inf  # 0: no limit
         self._idle: queue.Queue[Worker] = queue.Queue()
@@ -161,6 +163,17 @@ class WorkerPool:
         with self._lock:
             return sorted(w.pid for w in self._workers if w.ready)
 
+    def status(self) -> dict:
+        """For /health: the pool's size, its started workers, and how many of them answered
+        their last query from an in-memory copy of the store."""
+        with self._lock:
+            ready = [w for w in self._workers if w.ready]
+            return {
+                "size": self.size,
+                "workers": len(ready),
+                "in_memory": sum(1 for w in ready if w.in_memory),
+            }
+
     def _grow(self) -> None:
         """Start one more worker in the background, unless the pool is full. Workers start
         as the load needs them (the first query starts one) and then stay."""
@@ -174,7 +187,7 @@ class WorkerPool:
     def _start_one(self) -> None:
         worker = None
         try:
-            worker = Worker(self.store_dir)
+            worker = Worker(self.store_dir, self.memory_quads)
             with self._lock:
                 self._workers.add(worker)  # from now on close() stops it, ready or not
                 closed = self._closed
@@ -242,6 +255,7 @@ class WorkerPool:
         try:
             worker.submit(job)
             header = worker.reader.read_json(frames.HEADER, time.monotonic() + self.timeout)
+            worker.in_memory = bool(header.get("in_memory"))
         except frames.TimedOut:
             self._release(worker, reusable=False)
             raise QueryTimeout from None

@@ -1,10 +1,11 @@
 """A query worker: a process that evaluates one public SPARQL query at a time.
 
-Started by ``lod.sparql.pool`` as ``python -m lod.sparql.worker STORE_DIR``. It reads jobs
-(JSON lines) on stdin, evaluates each on the newest read-only checkpoint, writes the whole
-serialized result to a spool file and only then sends it back (``lod.sparql.frames``): so the
-web process knows the outcome (status, size, truncation) before it answers, and a query that
-passes the time limit is stopped by killing this process, whatever it was doing.
+Started by ``lod.sparql.pool`` as ``python -m lod.sparql.worker STORE_DIR [MEMORY_QUADS]``. It
+reads jobs (JSON lines) on stdin, evaluates each on the newest read-only checkpoint (or its
+in-memory copy: ``lod.sparql.checkpoint``), writes the whole serialized result to a spool
+file and only then sends it back (``lod.sparql.frames``): so the web process knows the
+outcome (status, size, truncation) before it answers, and a query that passes the time limit
+is stopped by killing this process, whatever it was doing.
 """
 
 from __future__ import annotations
@@ -156,11 +157,11 @@ def _watch_parent() -> None:
             os._exit(0)
 
 
-def main(store_dir: str) -> None:
+def main(store_dir: str, memory_quads: int = 0) -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the frames
     threading.Thread(target=_watch_parent, daemon=True).start()
-    checkpoints = Checkpoints(store_dir)
+    checkpoints = Checkpoints(store_dir, memory_quads)
     checkpoints.reader()
     frames.send(out, frames.READY, {"pid": os.getpid()})
     demoter = Demoter()
@@ -169,7 +170,10 @@ def main(store_dir: str) -> None:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
             demoter.begin()
             try:
-                header = evaluate(checkpoints.reader(), job, spool)
+                store = checkpoints.reader()
+                in_memory = checkpoints.in_memory
+                header = evaluate(store, job, spool)
+                header["in_memory"] = in_memory
             finally:
                 retire = not demoter.end()
             if retire:
@@ -180,4 +184,4 @@ def main(store_dir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0)

@@ -16,8 +16,8 @@ import rdflib
 
 from .. import resources
 from ..iris import ruian
-from ..namespaces import DCTERMS, RDF, SKOS, XSD
-from .kinds import BY_KEY, OBEC_TYPES, SCHEME, UZEMI, Kind
+from ..namespaces import DCTERMS, RDF, SKOS, UZEMI, XSD
+from .kinds import BY_KEY, OBEC_TYPES, SCHEME, Kind
 from .source import Record, Source
 
 ONTOLOGY_FILE = "territory/ontology.ttl"

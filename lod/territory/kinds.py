@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..namespaces import UZEMI
+from ..namespaces import UZEMI_IRI
 
 # Our own small ontology: the same in every lod installation (never under LOD_BASE_URL), so
 # that SPARQL queries join across regions; see vocab/territory/README.md.
 ONTOLOGY = "https://w3id.org/lod-cz/uzemi"
-SCHEME = UZEMI["struktura-uzemi-cr"]  # the codelist as a skos:ConceptScheme
+SCHEME = UZEMI_IRI + "struktura-uzemi-cr"  # the codelist as a skos:ConceptScheme
 
 _DIGITS = re.compile(r"[0-9]{1,12}")
 _NUTS = re.compile(r"[A-Z]{2}[0-9A-Z]{0,4}")

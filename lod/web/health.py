@@ -1,14 +1,16 @@
 """``/health``: is the store reachable, and how much does it hold (JSON, for monitors and load
 balancers). 200 when the store answers, 503 when it does not. Counting every triple can take
 a while on a big store, so the counts are kept for ``COUNTS_TTL_S`` per process; reachability
-is checked on every request (``ASK {}``)."""
+is checked on every request (``ASK {}``). With the embedded store, ``sparql`` tells how many
+query workers have started and how many answer from an in-memory copy of the store
+(``lod.sparql.checkpoint``)."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
 from ..errors import LodError
 from .http import services
@@ -53,6 +55,9 @@ def health():
         body["status"] = "error"
         body["store"].update(reachable=False, error=str(exc).splitlines()[0])
         status = 503
+    pool = getattr(current_app.extensions.get("lod.sparql"), "pool", None)
+    if pool is not None:
+        body["sparql"] = pool.status()
     response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
