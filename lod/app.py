@@ -44,4 +44,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     accesslog.init_app(app)  # one JSON line per request on the lod.access logger
     app.register_blueprint(health.bp)  # /health: store reachable, counts
     app.register_blueprint(resource_pages.bp)  # last: it answers any other IRI under the base
+    hops = int(settings.trusted_proxies)
+    if hops > 0:  # the client's address as the proxies saw it, not the nearest proxy's
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app

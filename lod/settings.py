@@ -81,6 +81,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("sparql_max_request_bytes", 1048576, "Largest /sparql request body (413 above)."),
     Setting(
+        "trusted_proxies",
+        0,
+        "Reverse proxies in front of lod whose X-Forwarded-For and X-Forwarded-Proto it "
+        "believes (the client address of per-client limits and the access log); 0: none.",
+    ),
+    Setting(
         "sparql_cache_bytes",
         67108864,
         "Bytes of /sparql answers kept in memory until the next publish (0: no cache).",

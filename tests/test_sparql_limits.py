@@ -168,6 +168,47 @@ def test_per_client_limit_answers_429_with_retry_after(make_app):
     assert other.status_code == 200  # another client is not held back
 
 
+def _behind_proxy(client, forwarded_for: list[str]) -> list:
+    """Send RUNAWAY for the first client, then SMALL for each other, all through one proxy
+    (127.0.0.1) that says who the client is; the responses in order."""
+    answers: list = [None] * len(forwarded_for)
+
+    def send(i, address):
+        answers[i] = client.get(
+            "/sparql",
+            query_string={"query": RUNAWAY if i == 0 else SMALL},
+            headers={**JSON, "X-Forwarded-For": address},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+
+    threads = [threading.Thread(target=send, args=pair) for pair in enumerate(forwarded_for)]
+    for t in threads:
+        t.start()
+        time.sleep(0.2)
+    for t in threads:
+        t.join()
+    return answers
+
+
+@pytest.mark.parametrize("hops", [0, 1])
+def test_per_client_limit_behind_a_reverse_proxy(make_app, hops):
+    app = make_app(  # no cache: a cached answer takes no slot
+        sparql_timeout=2,
+        sparql_workers=2,
+        sparql_max_per_client=1,
+        sparql_cache_bytes=0,
+        trusted_proxies=hops,
+    )
+    runaway, other, same = _behind_proxy(
+        app.test_client(), ["203.0.113.5", "198.51.100.7", "203.0.113.5"]
+    )
+    assert runaway.status_code == 503
+    assert same.status_code == 429  # the first client again
+    # a trusted proxy tells the clients apart; an untrusted X-Forwarded-For is ignored (it
+    # could be forged), so every client is the proxy
+    assert other.status_code == (200 if hops else 429)
+
+
 def test_total_limit_answers_503_with_retry_after(make_app):
     app = make_app(
         sparql_timeout=2, sparql_workers=2, sparql_max_per_client=5, sparql_max_concurrent=2
