@@ -133,15 +133,16 @@ def test_runaway_query_is_killed_at_the_limit_while_others_answer(make_app):
         assert timed(url, SMALL) < 5
 
 
-def _in_threads(client, queries: list[tuple[str, str]]) -> list:
-    """Send (client address, query) pairs at once; the responses in order."""
+def _in_threads(client, queries: list[tuple]) -> list:
+    """Send (client address, query[, X-Forwarded-For]) requests at once, each 0.2 s after the
+    one before; the responses in order."""
     answers: list = [None] * len(queries)
 
-    def send(i, address, query):
+    def send(i, address, query, forwarded_for=None):
         answers[i] = client.get(
             "/sparql",
             query_string={"query": query},
-            headers=JSON,
+            headers={**JSON, "X-Forwarded-For": forwarded_for} if forwarded_for else JSON,
             environ_base={"REMOTE_ADDR": address},
         )
 
@@ -168,28 +169,6 @@ def test_per_client_limit_answers_429_with_retry_after(make_app):
     assert other.status_code == 200  # another client is not held back
 
 
-def _behind_proxy(client, forwarded_for: list[str]) -> list:
-    """Send RUNAWAY for the first client, then SMALL for each other, all through one proxy
-    (127.0.0.1) that says who the client is; the responses in order."""
-    answers: list = [None] * len(forwarded_for)
-
-    def send(i, address):
-        answers[i] = client.get(
-            "/sparql",
-            query_string={"query": RUNAWAY if i == 0 else SMALL},
-            headers={**JSON, "X-Forwarded-For": address},
-            environ_base={"REMOTE_ADDR": "127.0.0.1"},
-        )
-
-    threads = [threading.Thread(target=send, args=pair) for pair in enumerate(forwarded_for)]
-    for t in threads:
-        t.start()
-        time.sleep(0.2)
-    for t in threads:
-        t.join()
-    return answers
-
-
 @pytest.mark.parametrize("hops", [0, 1])
 def test_per_client_limit_behind_a_reverse_proxy(make_app, hops):
     app = make_app(  # no cache: a cached answer takes no slot
@@ -199,8 +178,14 @@ def test_per_client_limit_behind_a_reverse_proxy(make_app, hops):
         sparql_cache_bytes=0,
         trusted_proxies=hops,
     )
-    runaway, other, same = _behind_proxy(
-        app.test_client(), ["203.0.113.5", "198.51.100.7", "203.0.113.5"]
+    proxy = "127.0.0.1"  # every request comes through it, saying who the client is
+    runaway, other, same = _in_threads(
+        app.test_client(),
+        [
+            (proxy, RUNAWAY, "203.0.113.5"),
+            (proxy, SMALL, "198.51.100.7"),
+            (proxy, SMALL, "203.0.113.5"),
+        ],
     )
     assert runaway.status_code == 503
     assert same.status_code == 429  # the first client again
