@@ -67,8 +67,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sparql_memory_quads",
         2000000,
-        "Each query worker copies a store of at most this many quads into memory (about 350 "
+        "Each query worker copies a store of at most this many quads into memory (about 400 "
         "bytes a quad) and answers from the copy, several times faster on big joins (0: never).",
+    ),
+    Setting(
+        "sparql_worker_max_bytes",
+        0,
+        "Memory a query worker may use; a query needing more fails with 500 and the worker is "
+        "replaced. 0: the machine's memory divided by (workers + 1); -1: no limit.",
     ),
     Setting(
         "sparql_max_rows", 100000, "Most rows (or triples) a /sparql result holds; 0: no limit."

@@ -133,6 +133,33 @@ def test_runaway_query_is_killed_at_the_limit_while_others_answer(make_app):
         assert timed(url, SMALL) < 5
 
 
+def test_a_query_that_needs_too_much_memory_is_stopped(make_app):
+    # sorting the 2.16e8 rows of a cartesian product needs gigabytes; the worker may use 512 MiB
+    app = make_app(sparql_timeout=60, sparql_workers=1, sparql_worker_max_bytes=512 << 20)
+    client = app.test_client()
+    hungry = RUNAWAY.replace("(COUNT(*) AS ?n)", "?a ?d ?g").replace("}", "} ORDER BY ?c ?f ?i")
+    start = time.perf_counter()
+    answer = client.get("/sparql", query_string={"query": hungry}, headers=JSON)
+    assert answer.status_code == 500
+    body = answer.get_json()
+    assert "more memory than a query worker may use (512 MiB)" in body["error"]
+    assert "LOD_SPARQL_WORKER_MAX_BYTES" in body["hint"]
+    assert time.perf_counter() - start < 30  # stopped by the memory limit, not the time limit
+    small = client.get("/sparql", query_string={"query": SMALL}, headers=JSON)
+    assert small.status_code == 200  # a new worker took its place
+    assert len(small.get_json()["results"]["bindings"]) == 50
+
+
+def test_worker_memory_limit_settings():
+    from lod.sparql.engine import worker_max_bytes
+
+    assert worker_max_bytes(-1, 2) == 0  # no limit
+    assert worker_max_bytes(1 << 30, 2) == 1 << 30
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    workers = max(2, os.cpu_count() or 1)
+    assert worker_max_bytes(0, 2) == total // (workers + 1)
+
+
 def _in_threads(client, queries: list[tuple]) -> list:
     """Send (client address, query[, X-Forwarded-For]) requests at once, each 0.2 s after the
     one before; the responses in order."""

@@ -11,7 +11,8 @@ checkpoint of at most ``memory_quads`` quads is copied into an in-memory store b
 background thread (the checkpoint's N-Quads dump piped into ``bulk_load``; pyoxigraph
 releases the GIL for both), and queries use the copy once it is complete. Until then, and for
 bigger stores, they read the checkpoint on disk: the answers are the same, only the speed
-differs. A replica costs about 350 bytes of memory per quad in each worker process.
+differs. A replica costs about 400 bytes of memory per quad in each worker process (800 while it
+is made); it may take at most half of the worker's memory limit.
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+BYTES_PER_QUAD = 800  # a copy's peak while it is made (it keeps about 400 bytes a quad)
+
 
 class Checkpoints:
-    def __init__(self, store_dir: str | Path, memory_quads: int = 0):
+    def __init__(self, store_dir: str | Path, memory_quads: int = 0, max_bytes: int = 0):
         self.current = Path(store_dir) / "checkpoints" / "CURRENT"
         self.memory_quads = memory_quads
+        if max_bytes > 0:  # the worker's memory limit: a copy may take half of it
+            self.memory_quads = min(memory_quads, max_bytes // 2 // BYTES_PER_QUAD)
         self.stamp: tuple[int, int] | None = None
         self.name: str | None = None
         self.store: ox.Store | None = None

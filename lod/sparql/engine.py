@@ -7,6 +7,7 @@ one of the errors below, each with its HTTP status and a message that says what 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -122,11 +123,14 @@ class PoolEngine:
         self.timeout = float(settings.sparql_timeout)
         self.max_rows = int(settings.sparql_max_rows)
         self.admission = Admission(settings.sparql_max_per_client, settings.sparql_max_concurrent)
+        size = worker_count(settings)
+        self.max_bytes = worker_max_bytes(int(settings.sparql_worker_max_bytes), size)
         self.pool = WorkerPool(
             store_dir,
-            size=worker_count(settings),
+            size=size,
             timeout=self.timeout,
             memory_quads=int(settings.sparql_memory_quads),
+            max_bytes=self.max_bytes,
         )
         size = int(settings.sparql_cache_bytes)
         self.cache = ResultCache(store_dir, size) if size > 0 else None
@@ -176,10 +180,18 @@ class PoolEngine:
                 f"the SPARQL query workers cannot start: {exc}",
                 hint="the operator finds the cause in the server's log",
             ) from None
-        except WorkerFailed:
+        except WorkerFailed as failed:
             leave()
+            if failed.out_of_memory:
+                raise QueryFailed(
+                    "the query needed more memory than a query worker may use "
+                    f"({self.max_bytes / 2**20:,.0f} MiB); it was stopped",
+                    hint="make the query narrower: fewer rows to sort, group or DISTINCT, no "
+                    "cartesian products, LIMIT; the operator sets the limit with "
+                    "LOD_SPARQL_WORKER_MAX_BYTES",
+                ) from None
             raise QueryFailed(
-                "the query worker ended while evaluating the query (out of memory?)",
+                "the query worker ended while evaluating the query",
                 hint="make the query cheaper or narrower",
             ) from None
         except BaseException:
@@ -289,7 +301,20 @@ class StoreEngine:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
-def worker_count(settings) -> int:
-    import os
+def worker_max_bytes(setting: int, workers: int) -> int:
+    """Each query worker's memory limit: the setting; for 0 the machine's memory shared by the
+    workers (at least one per CPU: with ``lod serve --workers N`` a process has only its share)
+    and the rest (web processes, the system) as one more; -1: none (0)."""
+    if setting < 0:
+        return 0
+    if setting > 0:
+        return setting
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not POSIX: no limit
+        return 0
+    return total // (max(workers, os.cpu_count() or 1) + 1)
 
+
+def worker_count(settings) -> int:
     return settings.sparql_workers or os.cpu_count() or 1

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -49,7 +50,12 @@ class PoolBusy(Exception):
 
 
 class WorkerFailed(Exception):
-    """The worker died while evaluating (e.g. out of memory)."""
+    """The worker died while evaluating; ``out_of_memory`` if it aborted (what Oxigraph does
+    when an allocation fails: the worker's memory limit, ``RLIMIT_DATA``)."""
+
+    def __init__(self, out_of_memory: bool = False):
+        super().__init__("out of memory" if out_of_memory else "the worker ended")
+        self.out_of_memory = out_of_memory
 
 
 class WorkersCannotStart(Exception):
@@ -64,9 +70,10 @@ def _worker_env() -> dict[str, str]:
 
 
 class Worker:
-    def __init__(self, store_dir: Path, memory_quads: int = 0):
+    def __init__(self, store_dir: Path, memory_quads: int = 0, max_bytes: int = 0):
+        command = [sys.executable, "-m", "lod.sparql.worker", str(store_dir)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lod.sparql.worker", str(store_dir), str(memory_quads)],
+            command + [str(memory_quads), str(max_bytes)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=_worker_env(),
@@ -144,9 +151,18 @@ class Answer:
 
 
 class WorkerPool:
-    def __init__(self, store_dir: Path, *, size: int, timeout: float, memory_quads: int = 0):
+    def __init__(
+        self,
+        store_dir: Path,
+        *,
+        size: int,
+        timeout: float,
+        memory_quads: int = 0,
+        max_bytes: int = 0,
+    ):
         self.store_dir = Path(store_dir)
         self.memory_quads = memory_quads
+        self.max_bytes = max_bytes  # each worker's memory limit (0: none)
         self.size = max(1, size)
         self.timeout = float(timeout) if timeout else math.inf  # 0: no limit
         self._idle: queue.Queue[Worker] = queue.Queue()
@@ -187,7 +203,7 @@ class WorkerPool:
     def _start_one(self) -> None:
         worker = None
         try:
-            worker = Worker(self.store_dir, self.memory_quads)
+            worker = Worker(self.store_dir, self.memory_quads, self.max_bytes)
             with self._lock:
                 self._workers.add(worker)  # from now on close() stops it, ready or not
                 closed = self._closed
@@ -261,7 +277,7 @@ class WorkerPool:
             raise QueryTimeout from None
         except (frames.WorkerGone, OSError, ValueError):
             self._release(worker, reusable=False)
-            raise WorkerFailed from None
+            raise WorkerFailed(worker.process.returncode == -signal.SIGABRT) from None
         return Answer(self, worker, header)
 
     def close(self) -> None:

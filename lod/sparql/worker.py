@@ -1,6 +1,7 @@
 """A query worker: a process that evaluates one public SPARQL query at a time.
 
-Started by ``lod.sparql.pool`` as ``python -m lod.sparql.worker STORE_DIR [MEMORY_QUADS]``. It
+Started by ``lod.sparql.pool`` as ``python -m lod.sparql.worker STORE_DIR [MEMORY_QUADS
+[MAX_BYTES]]`` (``limit_memory``). It
 reads jobs (JSON lines) on stdin, evaluates each on the newest read-only checkpoint (or its
 in-memory copy: ``lod.sparql.checkpoint``), writes the whole serialized result to a spool
 file and only then sends it back (``lod.sparql.frames``): so the web process knows the
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import tempfile
 import threading
@@ -157,11 +159,24 @@ def _watch_parent() -> None:
             os._exit(0)
 
 
-def main(store_dir: str, memory_quads: int = 0) -> None:
+def limit_memory(max_bytes: int) -> None:
+    """Cap this process's data memory (``RLIMIT_DATA``: heap and private mappings, not the
+    store's mapped files): an allocation beyond it fails, Oxigraph aborts, and the pool
+    answers that the query ran out of memory, instead of the machine running out."""
+    if max_bytes <= 0:
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        max_bytes = min(max_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (max_bytes, hard))
+
+
+def main(store_dir: str, memory_quads: int = 0, max_bytes: int = 0) -> None:
+    limit_memory(max_bytes)
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the frames
     threading.Thread(target=_watch_parent, daemon=True).start()
-    checkpoints = Checkpoints(store_dir, memory_quads)
+    checkpoints = Checkpoints(store_dir, memory_quads, max_bytes)
     checkpoints.reader()
     frames.send(out, frames.READY, {"pid": os.getpid()})
     demoter = Demoter()
@@ -184,4 +199,4 @@ def main(store_dir: str, memory_quads: int = 0) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0)
+    main(sys.argv[1], *(int(arg) for arg in sys.argv[2:4]))
