@@ -196,7 +196,7 @@ class LodServer:
         self.stop()
         raise RuntimeError("lod serve did not answer in 60 s")
 
-    def wait_in_memory(self, timeout: float = 600) -> float:
+    def wait_in_memory(self, timeout: float = 300) -> float | None:
         """Seconds until every query worker of every web process answers from its in-memory
         copy of the store (LOD_SPARQL_MEMORY_QUADS; /health tells each process's pool): the
         server's state once it has started. Queries with new texts (no cache) reach every
@@ -204,8 +204,13 @@ class LodServer:
         started = time.monotonic()
         streak, n = 0, 0
         while streak < 8:
-            if time.monotonic() - started > timeout:
-                raise RuntimeError(f"lod's query workers had no in-memory copy in {timeout} s")
+            if time.monotonic() - started > timeout:  # e.g. the store above the limits
+                print(
+                    f"lod's query workers had no in-memory copy after {timeout} s: measuring "
+                    "them on the store on disk",
+                    file=sys.stderr,
+                )
+                return None
             with ThreadPoolExecutor(8) as pool:
                 n += 8
                 list(
@@ -475,7 +480,8 @@ def sparql(tmp: Path, report: dict, *, seconds: float = 8.0, repeat: int = 7, wo
         virtuoso.stop()  # both servers start afresh: "cold" is the first query after a start
         virtuoso.start(setup=False)
         server.start()
-        facts["lod_in_memory_after_s"] = round(server.wait_in_memory(), 1)
+        in_memory = server.wait_in_memory()
+        facts["lod_in_memory_after_s"] = None if in_memory is None else round(in_memory, 1)
         ports = {"lod": server.port, "virtuoso": virtuoso.http_port}
         pids = {"lod": server.process.pid, "virtuoso": virtuoso.process.pid}  # type: ignore[union-attr]
         report["sparql"] = run_queries(ports, pids, seconds, repeat) | {"data": facts}
