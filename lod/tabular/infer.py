@@ -42,8 +42,13 @@ _BOOLEANS = [
 ]
 
 
+KNOWN = 1 << 14  # distinct values of a column remembered by its guess (memory stays bounded)
+
+
 class ColumnGuess:
     __slots__ = (
+        "known",
+        "scientific_values",
         "seen",
         "dash",
         "number",
@@ -64,6 +69,8 @@ class ColumnGuess:
     )
 
     def __init__(self):
+        self.known: set[str] = set()  # values already added (up to KNOWN): adding again is a no-op
+        self.scientific_values: set[str] = set()  # the known ones in scientific notation
         self.seen = 0
         self.dash = False
         self.number = self.date = self.boolean = True
@@ -81,16 +88,42 @@ class ColumnGuess:
         return self.number or self.date or self.boolean
 
     def add(self, value: str, row: int = 0) -> None:
-        v = value.strip()
-        if v in MISSING:
-            if v == "-":
-                self.dash = True
-            return
-        self.seen += 1
-        if ("E" in v or "e" in v) and _SCIENTIFIC.fullmatch(v):
-            self.scientific += 1
-            if self.scientific_example is None:
-                self.scientific_example = (row, v)
+        self.add_many([value], [row])
+
+    def add_many(self, values: list[str], rows: list[int]) -> None:
+        """Add a column's values of a batch of rows (their source row numbers in `rows`).
+        What a value does to the guess depends only on the value and the guess, adding it
+        again changes nothing but the counts, and the order of the values changes only parts
+        of a guess that no longer matter (the decimal character of a column that is not a
+        number): so each distinct value is classified once (the first KNOWN distinct values
+        of a column are remembered across batches). tests/test_infer_batches.py checks that
+        batches guess as values one by one."""
+        stripped = list(map(str.strip, values))
+        distinct = set(stripped)
+        missing = distinct & MISSING
+        if missing:
+            self.dash = self.dash or "-" in missing
+            distinct -= missing
+            self.seen += len(stripped) - sum(map(stripped.count, missing))
+        else:
+            self.seen += len(stripped)
+        known = self.known
+        for v in distinct - known:
+            if ("E" in v or "e" in v) and _SCIENTIFIC.fullmatch(v):
+                self.scientific_values.add(v)
+                first = (rows[stripped.index(v)], v)
+                if self.scientific_example is None or first < self.scientific_example:
+                    self.scientific_example = first  # the earliest (rows only grow)
+            self._classify(v)
+            if len(known) < KNOWN:
+                known.add(v)
+            elif v in self.scientific_values:  # not remembered: counted here, once
+                self.scientific += stripped.count(v)
+                self.scientific_values.discard(v)
+        for v in self.scientific_values & distinct:
+            self.scientific += stripped.count(v)
+
+    def _classify(self, v: str) -> None:
         if self.number:
             self._number(v)
         if self.date:

@@ -38,6 +38,7 @@ class Scan:
 
 
 Sink = Callable[[list[str], int], None]  # (cells, source row number)
+GUESS_BATCH = 4096  # rows added to the column guesses at a time
 
 
 def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool = False) -> Scan:
@@ -61,6 +62,8 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
         records = open_records(source, dialect, where=str(source))
         delimiter = dialect.delimiter
     notes = RowNotes(where)
+    batch: list[list[str]] = []  # rows not yet added to the guesses, and their numbers
+    batch_rows: list[int] = []
     header = None
     leading_blank = 0
     blank = False
@@ -95,11 +98,15 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
             cells, note = repair_row(cells, width, delimiter)
             if note:
                 notes.add(row_no, note)
-        for guess, value in zip(guesses, cells, strict=True):
-            guess.add(value, row_no)
-        if sink:  # after the guesses: a linking sink appends derived cells to `cells`
+        batch.append(cells[:width] if sink else cells)  # a linking sink appends to `cells`
+        batch_rows.append(row_no)
+        if len(batch) == GUESS_BATCH:
+            _guess(guesses, batch, batch_rows)
+        if sink:
             sink(cells, row_no)
         result.rows += 1
+    if result is not None and batch:
+        _guess(result.guesses, batch, batch_rows)
     if result is None:
         raise BadInput(
             "the table is empty: no header row found",
@@ -116,6 +123,14 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
         if (w := scientific_warning(t, g))
     ]
     return result
+
+
+def _guess(guesses: list[ColumnGuess], rows: list[list[str]], numbers: list[int]) -> None:
+    """Add a batch of rows to the column guesses, column by column; empty the batch."""
+    for guess, values in zip(guesses, zip(*rows, strict=True), strict=True):
+        guess.add_many(values, numbers)
+    rows.clear()
+    numbers.clear()
 
 
 def build_metadata(

@@ -1,0 +1,59 @@
+"""Column guesses made a batch at a time, each distinct value classified once
+(`ColumnGuess.add_many`), equal those made value by value, whatever the batch size and however
+many distinct values the guess remembers (`infer.KNOWN`)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from lod.tabular import infer
+from lod.tabular.infer import ColumnGuess
+
+ALWAYS = ["seen", "dash", "number", "date", "boolean", "text"]
+ALWAYS += ["scientific", "scientific_example"]
+WHILE = {  # parts of a guess that matter only while it is still possible (order may differ)
+    "number": ["decimal_char", "group_char", "leading_zero", "too_long"],
+    "date": ["date_shape", "short_day", "short_month", "short_hour"],
+    "boolean": ["bool_values"],
+}
+
+
+def state(guess: ColumnGuess) -> dict:
+    names = ALWAYS + [n for flag, more in WHILE.items() if getattr(guess, flag) for n in more]
+    return {name: getattr(guess, name) for name in names}
+
+
+def column(seed: int, size: int = 3000) -> list[str]:
+    rng = random.Random(seed)
+    pools = [
+        ["", "-", " ", "1", "02", "1 234,5", "7,25", "1. 2. 2024", "4.21E+11", "4,21e+11"],
+        [str(rng.randrange(100)) for _ in range(20)],
+        ["ano", "ne", "Ano", "true", "x y", "Hradec Králové", "2024-01-31", "12:30"],
+        [f"{rng.randrange(10**6)},{rng.randrange(100):02d}" for _ in range(50)],
+        [
+            f"{rng.randint(1, 28)}. {rng.randint(1, 12)}. {rng.randint(1990, 2030)}"
+            for _ in range(50)
+        ],
+    ]
+    kinds = rng.sample(pools, rng.randint(1, 2))
+    values = [rng.choice(rng.choice(kinds)) for _ in range(size)]
+    return [f" {v}" if rng.random() < 0.05 else v for v in values]
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("known", [1 << 14, 3])
+def test_batches_guess_as_values_one_by_one(seed, known, monkeypatch):
+    monkeypatch.setattr(infer, "KNOWN", known)
+    values = column(seed)
+    rows = list(range(2, len(values) + 2))
+    one = ColumnGuess()
+    for value, row in zip(values, rows, strict=True):
+        one.add(value, row)
+    for size in (7, 1000, len(values)):
+        many = ColumnGuess()
+        for start in range(0, len(values), size):
+            many.add_many(values[start : start + size], rows[start : start + size])
+        assert state(many) == state(one), size
+        assert many.describe("x") == one.describe("x")
