@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,8 +36,8 @@ from table import OBCE, write_table  # noqa: E402
 
 from lod.shacl import validate  # noqa: E402
 from lod.shacl.fallback import parse_report  # noqa: E402
-from lod.shacl.paths import canonical  # noqa: E402
 from lod.validate.datashapes import shapes_for  # noqa: E402
+from tests.test_shacl_fast import keyed  # noqa: E402  (how results are compared)
 
 SHAPES_BASE = "https://data.example.cz/datasets/bench/shapes"
 FACETS = {  # what a steward adds to the conversion schema; some rows break the last four
@@ -91,20 +90,6 @@ def make_data(work: Path, rows: int) -> Path:
         check=True,
     )
     return out
-
-
-def keyed(results, shapes: rdflib.Graph) -> Counter:
-    return Counter(
-        (
-            r.focus_node,
-            canonical(shapes, r.result_path),
-            r.value,
-            r.source_shape,
-            r.source_constraint_component,
-            r.severity,
-        )
-        for r in results
-    )
 
 
 def timed(func, *args, **kwargs):

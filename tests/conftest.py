@@ -44,6 +44,29 @@ def _no_outside_settings(monkeypatch):
 
 
 @pytest.fixture
+def run(tmp_path):
+    """``lod ARGS…`` in-process (click's runner) with its own LOD_HOME and base URL; the
+    result has the output and exit code. ``run.settings`` are the settings it runs with."""
+    from click.testing import CliRunner
+
+    from lod.cli import main
+
+    env = {
+        "LOD_HOME": str(tmp_path / "home"),
+        "LOD_BASE_URL": BASE,
+        "LOD_CONFIG": str(tmp_path / "x.toml"),
+    }
+
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+    invoke.settings = load_settings(  # type: ignore[attr-defined]
+        env={"LOD_HOME": env["LOD_HOME"], "LOD_BASE_URL": BASE}, config_file=tmp_path / "x.toml"
+    )
+    return invoke
+
+
+@pytest.fixture
 def settings(tmp_path):
     return load_settings(
         env={"LOD_HOME": str(tmp_path / "home"), "LOD_BASE_URL": BASE},

@@ -6,9 +6,7 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 import rdflib
-from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
 from lod.cli import main
@@ -18,20 +16,6 @@ from .test_validation import VALID
 
 TABLE = DATA / "tables" / "rozpocet-cp1250.csv"
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def run(tmp_path):
-    env = {
-        "LOD_HOME": str(tmp_path / "home"),
-        "LOD_BASE_URL": BASE,
-        "LOD_CONFIG": str(tmp_path / "x.toml"),
-    }
-
-    def invoke(*args):
-        return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
-
-    return invoke
 
 
 def test_every_command_is_documented_and_exists():

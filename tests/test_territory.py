@@ -11,12 +11,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from click.testing import CliRunner
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import OWL, SKOS
 
 from lod.catalog import ofn
-from lod.cli import main
 from lod.errors import BadInput
 from lod.iris import Iris
 from lod.publish import current_version, version_dir
@@ -364,24 +362,6 @@ def test_a_failing_producer_changes_nothing(loaded):
 
 
 # ------------------------------------------------------------------ `lod territory update`
-
-
-@pytest.fixture
-def run(tmp_path):
-    env = {
-        "LOD_HOME": str(tmp_path / "home"),
-        "LOD_BASE_URL": BASE,
-        "LOD_CONFIG": str(tmp_path / "x.toml"),
-    }
-
-    def invoke(*args):
-        result = CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
-        return result
-
-    invoke.settings = load_settings(
-        env={"LOD_HOME": env["LOD_HOME"], "LOD_BASE_URL": BASE}, config_file=tmp_path / "x.toml"
-    )
-    return invoke
 
 
 def triples(store) -> int:

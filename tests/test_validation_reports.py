@@ -310,18 +310,6 @@ def test_problem_stays_compatible():
 
 
 # ------------------------------------------------------------------ the command
-@pytest.fixture
-def run(tmp_path):
-    env = {
-        "LOD_HOME": str(tmp_path / "home"),
-        "LOD_BASE_URL": BASE,
-        "LOD_CONFIG": str(tmp_path / "x.toml"),
-    }
-
-    def invoke(*args):
-        return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
-
-    return invoke
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "ttl", "html"])

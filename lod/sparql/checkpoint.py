@@ -44,15 +44,12 @@ class Checkpoints:
         checkpoint itself."""
         store = self._newest()
         replica = self.replica
-        if replica is not None and replica[0] == self.name:
-            return replica[1]
-        return store
+        return replica[1] if replica is not None and replica[0] == self.name else store
 
     @property
     def in_memory(self) -> bool:
         """Whether queries read the in-memory replica of the newest checkpoint."""
-        replica = self.replica
-        return replica is not None and replica[0] == self.name
+        return self.reader() is not self.store
 
     def _newest(self) -> ox.Store:
         try:

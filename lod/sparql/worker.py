@@ -186,9 +186,8 @@ def main(store_dir: str, memory_quads: int = 0, max_bytes: int = 0) -> None:
             demoter.begin()
             try:
                 store = checkpoints.reader()
-                in_memory = checkpoints.in_memory
                 header = evaluate(store, job, spool)
-                header["in_memory"] = in_memory
+                header["in_memory"] = store is not checkpoints.store  # its replica
             finally:
                 retire = not demoter.end()
             if retire:

@@ -11,7 +11,7 @@ Exactness:
 - the worker sends only ranges that gave no warning and had no row of the wrong length; this
   process converts any other range itself, so warnings and row repairs come in row order;
 - if a range this process converts is not one record per line, the worker is stopped and the
-  rest of the file is read as the serial code reads it (`serial_records`).
+  rest of the file is read as the serial code reads it (`read.plain_records`).
 
 Not used (None from `Split.of`) for small files, one CPU, encodings whose line ends are not
 the byte 0x0A, or dialects that skip rows (``skipRows``, ``skipBlankRows``: their row numbers
@@ -23,7 +23,6 @@ from __future__ import annotations
 import codecs
 import csv
 import gc
-import io
 import os
 import queue
 import signal
@@ -34,9 +33,7 @@ from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
 
-from lod.errors import BadInput
-
-from .read import _records, reader_options
+from .read import plain_records, reader_options
 
 ENABLED = True  # tests turn it off, or make every table "big" (MIN_BYTES) in small ranges
 RANGE_BYTES = 1 << 19  # of CSV per range (about 11 times as many bytes of N-Triples)
@@ -171,14 +168,12 @@ class Split:
                         if worker is not None:
                             worker.stop()
                             worker = None
-                        records = serial_records(
+                        records = plain_records(
                             self.path,
-                            begin,
-                            self.codec,
-                            self.options,
-                            self.first_row + before[k],
-                            fast.table.url,
                             fast.table.dialect,
+                            fast.table.url,
+                            begin,
+                            self.first_row + before[k],
                         )
                         yield from fast.convert_records(
                             records, frame, prefix, bnodes, row_warnings, fit
@@ -281,25 +276,3 @@ def _send(ready: queue.Queue, fd: int) -> None:
         ready.task_done()
     except BaseException:  # the parent stopped reading: nothing more to do
         os._exit(0)
-
-
-def serial_records(path, offset, codec, options, row, where, dialect) -> Iterator[tuple]:
-    """(source row, cells) from byte `offset` on, the first one row `row`, as `read` reads
-    them (its errors too)."""
-    try:
-        with open(path, "rb") as raw:
-            raw.seek(offset)
-            text = io.TextIOWrapper(raw, encoding=codec, newline="")
-            for record in csv.reader(text, **options):
-                yield row, record
-                row += 1
-    except UnicodeDecodeError:  # located by reading the file again: raises BadInput
-        for _ in _records(path, dialect, where, None):
-            pass
-        raise
-    except csv.Error as e:
-        raise BadInput(
-            f"cannot parse the CSV: {e}",
-            where=f"{where}, row {row}",
-            hint="check the quoting around this row",
-        ) from None

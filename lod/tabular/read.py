@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -150,17 +151,24 @@ def open_records(
     where = where or str(path)
     if dialect.skip_rows or dialect.comment_prefix:
         return _records(path, dialect, where, on_comment)
-    return _plain_records(path, dialect, where)
+    return plain_records(path, dialect, where)
 
 
-def _plain_records(path: Path, dialect: Dialect, where: str) -> Iterator[tuple[int, list[str]]]:
+def plain_records(
+    path: Path, dialect: Dialect, where: str, offset: int = 0, first_row: int = 1
+) -> Iterator[tuple[int, list[str]]]:
     """The same records when no line is skipped: the csv module reads the decoded file
-    itself (a text file splits lines on CRLF, LF and CR as `iter_lines` does)."""
+    itself (a text file splits lines on CRLF, LF and CR as `iter_lines` does). From byte
+    `offset` on (the start of a line), the first record being row `first_row`
+    (lod/tabular/parallel.py reads the rest of a file so)."""
     codec = codecs.lookup(dialect.encoding).name
-    row = 0
+    row = first_row - 1
     try:
-        with open(path, encoding="utf-8-sig" if codec == "utf-8" else codec, newline="") as f:
-            for record in csv.reader(f, **reader_options(dialect)):
+        with open(path, "rb") as raw:
+            raw.seek(offset)
+            encoding = "utf-8-sig" if codec == "utf-8" and not offset else codec
+            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            for record in csv.reader(text, **reader_options(dialect)):
                 row += 1
                 yield row, record
     except UnicodeDecodeError:  # located by reading again line by line: raises BadInput

@@ -21,7 +21,7 @@ from ..labels import label
 from ..namespaces import DCAT, DCTERMS
 from ..rdfio import serialize_graph
 from ..validate.datashapes import SHAPES_FILE
-from .http import alternates, choose, respond, services, split_suffix
+from .http import alternates, choose, respond, services, split_suffix, suffix_format
 from .resources import store_labels
 
 bp = Blueprint("catalog", __name__)
@@ -53,7 +53,7 @@ def catalog_response(description: dict, datasets: list[str], suffix: str | None)
     """A catalogue in the format asked for: JSON-LD listing every dataset (for NKOD), HTML, or
     one Hydra page of the RDF forms (``?page=``, default 1) with the datasets' full records."""
     svc = services()
-    fmt = choose(DOCUMENT_FORMATS, JSONLD, _suffix(suffix))
+    fmt = choose(DOCUMENT_FORMATS, JSONLD, suffix_format(suffix))
     link = alternates(description["iri"], DOCUMENT_FORMATS)
     doc = dict(description, **{"datová_sada": list(datasets)})
     if fmt.name == "jsonld":
@@ -80,15 +80,6 @@ def _page(total: int, size: int) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= last:
         raise NotFound(f"no page {raw!r} of this catalogue", hint=f"pages are 1 to {last}")
     return int(raw)
-
-
-def _suffix(suffix: str | None):
-    if suffix is None:
-        return None
-    _, fmt = split_suffix("x." + suffix)
-    if fmt is None:
-        raise NotFound(f"unknown suffix .{suffix}")
-    return fmt
 
 
 def _collation_key(text: str) -> str:

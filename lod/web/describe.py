@@ -8,31 +8,19 @@ Turtle by default, JSON-LD, RDF/XML, N-Triples, and HTML for a browser.
 from __future__ import annotations
 
 import rdflib
-from flask import Blueprint, redirect, render_template, url_for
-from rdflib import URIRef
+from flask import Blueprint, redirect, url_for
 
 from .. import void
 from ..errors import NotFound
-from ..formats import BY_NAME, RDF_FORMATS
+from ..formats import BY_NAME
 from ..iris import DATASET_ID
 from ..rdfio import serialize_graph
 from ..sparql_description import examples_graph, service_description
 from ..sparql_examples import PREFIXES, examples
-from .http import alternates, choose, respond, services, split_suffix
-from .resources import _properties, store_labels
+from .http import alternates, choose, respond, services, suffix_format
+from .resources import FORMATS, page
 
 bp = Blueprint("describe", __name__)
-
-FORMATS = (BY_NAME["html"], *RDF_FORMATS[:4])  # html, jsonld, ttl, rdf, nt
-
-
-def _suffix(suffix: str | None):
-    if suffix is None:
-        return None
-    _, fmt = split_suffix("x." + suffix)
-    if fmt is None:
-        raise NotFound(f"unknown suffix .{suffix}")
-    return fmt
 
 
 def _serialize(graph, fmt) -> bytes:
@@ -47,22 +35,14 @@ def _serialize(graph, fmt) -> bytes:
 
 
 def _document(graph, document: str, topic: str, title: str, suffix: str | None):
-    fmt = choose(FORMATS, BY_NAME["ttl"], _suffix(suffix))
-    link = alternates(document, FORMATS)
-    if fmt.name == "html":
-        names = store_labels({str(t) for triple in graph for t in triple if isinstance(t, URIRef)})
-        return respond(
-            fmt,
-            render_template(
-                "resource.html",
-                iri=document,
-                title=title,
-                properties=_properties(graph, URIRef(topic), names),
-                inbound=[],
-            ),
-            link=link,
-        )
-    return respond(fmt, _serialize(graph, fmt), link=link)
+    return page(
+        graph,
+        document,
+        topic,
+        title=lambda: title,
+        suffix=suffix_format(suffix),
+        serialize=_serialize,
+    )
 
 
 @bp.get("/.well-known/void")
@@ -112,7 +92,7 @@ def description(suffix: str | None = None):
 @bp.get("/sparql/examples.<suffix>")
 def examples_document(suffix: str | None = None):
     svc = services()
-    fmt = choose(FORMATS, BY_NAME["ttl"], _suffix(suffix))
+    fmt = choose(FORMATS, BY_NAME["ttl"], suffix_format(suffix))
     if fmt.name == "html":
         return redirect(url_for("sparql.sparql") + "#priklady", code=303)
     graph = examples_graph(svc.iris, svc.store)

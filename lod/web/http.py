@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
 
-from ..errors import NotAcceptable
+from ..errors import NotAcceptable, NotFound
 from ..formats import DOCUMENT_SUFFIXES, Format, negotiate
 
 CORS_HEADERS = {
@@ -34,6 +34,16 @@ def split_suffix(name: str) -> tuple[str, Format | None]:
     if dot and suffix in DOCUMENT_SUFFIXES:
         return stem, DOCUMENT_SUFFIXES[suffix]
     return name, None
+
+
+def suffix_format(suffix: str | None) -> Format | None:
+    """The format of a route's ``.<suffix>`` part (None: no suffix); 404 for an unknown one."""
+    if suffix is None:
+        return None
+    _, fmt = split_suffix("x." + suffix)
+    if fmt is None:
+        raise NotFound(f"unknown suffix .{suffix}")
+    return fmt
 
 
 def choose(candidates: tuple[Format, ...], default: Format, suffix: Format | None = None) -> Format:

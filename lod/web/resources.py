@@ -50,22 +50,33 @@ def resource(path: str):
         raise NotFound(
             f"nothing is published at {request.path}", hint="start at /catalog or query /sparql"
         )
+    return page(
+        graph,
+        iri,
+        iri,
+        title=lambda: _title(graph, URIRef(iri), svc.settings.base),
+        inbound=lambda: inbound(iri),
+        suffix=suffix,
+    )
+
+
+def page(graph, document: str, topic: str, *, title, inbound=list, suffix=None, serialize=None):
+    """A resource's answer: ``resource.html`` (the properties of `topic`, `title()` and
+    `inbound()` links) or `graph` serialized (`serialize`, default ``serialize_graph``), as the
+    URL suffix or the request negotiates; with Link headers to the other formats."""
     fmt = choose(FORMATS, BY_NAME["ttl"], suffix)
-    link = alternates(iri, FORMATS)
-    if fmt.name == "html":
-        names = store_labels({str(t) for triple in graph for t in triple if isinstance(t, URIRef)})
-        return respond(
-            fmt,
-            render_template(
-                "resource.html",
-                iri=iri,
-                properties=_properties(graph, URIRef(iri), names),
-                inbound=inbound(iri),
-                title=_title(graph, URIRef(iri), svc.settings.base),
-            ),
-            link=link,
-        )
-    return respond(fmt, serialize_graph(graph, fmt), link=link)
+    link = alternates(document, FORMATS)
+    if fmt.name != "html":
+        return respond(fmt, (serialize or serialize_graph)(graph, fmt), link=link)
+    names = store_labels({str(t) for triple in graph for t in triple if isinstance(t, URIRef)})
+    html = render_template(
+        "resource.html",
+        iri=document,
+        properties=_properties(graph, URIRef(topic), names),
+        inbound=inbound(),
+        title=title(),
+    )
+    return respond(fmt, html, link=link)
 
 
 def store_labels(iris: set[str]) -> dict[str, str]:
