@@ -165,7 +165,8 @@ def plain_records(
     row = first_row - 1
     try:
         with open(path, "rb") as raw:
-            raw.seek(offset)
+            if offset:  # a pipe cannot seek, and is read from its start
+                raw.seek(offset)
             encoding = "utf-8-sig" if codec == "utf-8" and not offset else codec
             text = io.TextIOWrapper(raw, encoding=encoding, newline="")
             for record in csv.reader(text, **reader_options(dialect)):
