@@ -1,9 +1,10 @@
 """The web tier's ceiling for bench/sparql.py: a Flask app that answers GET /sparql with a
-constant SPARQL JSON result (a point lookup's size), served by gunicorn exactly as `lod serve
---workers N` serves lod (gthread workers). No Python web server with Flask can answer faster
-than this on the machine; lod's endpoint does the same HTTP and Flask work plus the query.
+constant SPARQL JSON result (a point lookup's size), served by granian exactly as `lod serve
+--workers N` serves lod (N processes, --threads threads each). No Flask endpoint can answer
+faster than this under that server on the machine; lod's endpoint does the same HTTP and Flask
+work plus the query.
 
-Run by bench/sparql.py as ``gunicorn -k gthread ... ceiling_app:app`` (cwd bench/)."""
+Run by bench/sparql.py as ``granian --interface wsgi ... ceiling_app:app`` (cwd bench/)."""
 
 from flask import Flask, Response
 

@@ -492,12 +492,12 @@ def sparql(tmp: Path, report: dict, *, seconds: float = 8.0, repeat: int = 7, wo
 
 
 def web_ceiling(server: LodServer, seconds: float) -> dict:
-    """Throughput of bench/ceiling_app.py (Flask answering a constant) under gunicorn with
+    """Throughput of bench/ceiling_app.py (Flask answering a constant) under granian with
     lod serve's settings and the same clients: the most any Flask endpoint serves here."""
     port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [str(gunicorn), "-k", "gthread", "-w", str(server.workers)]
-    command += ["--threads", str(server.threads), "-b", f"127.0.0.1:{port}", "ceiling_app:app"]
+    granian = Path(sys.executable).with_name("granian")
+    command = [str(granian), "--interface", "wsgi", "--no-ws", "--workers", str(server.workers)]
+    command += ["--blocking-threads", str(server.threads), "--port", str(port), "ceiling_app:app"]
     process = subprocess.Popen(
         command, cwd=BENCH, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -593,7 +593,7 @@ def summary(result: dict) -> str:
     if ceiling:
         lookups = result["throughput"]["lookup"]["virtuoso"]["req_per_s"]
         lines.append(
-            f"  web-tier ceiling: Flask answering a constant under the same gunicorn: "
+            f"  web-tier ceiling: Flask answering a constant under the same granian: "
             f"{ceiling['req_per_s']} req/s (server {ceiling['server_cpu_cores']} cores), "
             f"{ratio(ceiling['req_per_s'], lookups)} x Virtuoso's lookups"
         )

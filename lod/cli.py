@@ -499,7 +499,7 @@ def check_harvest(url: str, maps: tuple[str, ...], offline: bool, output: str):
     "--workers",
     default=0,
     type=int,
-    help="Web processes (gunicorn). Embedded store: default 1 (one multi-threaded waitress "
+    help="Web processes (granian). Embedded store: default 1 (one multi-threaded waitress "
     "process); N > 1 shares the SPARQL workers and limits among N processes. Remote store: "
     "default 2 per core (max 8).",
 )
@@ -512,7 +512,7 @@ def serve(host: str, port: int, threads: int, workers: int):
 
     from .app import create_app
     from .publish import refresh_catalog
-    from .serving import check_workers, refresh_in_child, run_gunicorn
+    from .serving import check_workers, refresh_in_child, run_granian
     from .sparql.limits import share
     from .web.accesslog import to_stderr
 
@@ -523,9 +523,9 @@ def serve(host: str, port: int, threads: int, workers: int):
         app = create_app(settings)
         refresh_catalog(app.extensions["lod"].store, settings)
         if settings.store:
-            app.extensions["lod"].store.close()  # each gunicorn worker opens its own
+            app.extensions["lod"].store.close()  # each web process opens its own
     else:
-        refresh_in_child(settings)  # the gunicorn master never opens the embedded store
+        refresh_in_child(settings)  # granian's main process never opens the store
     concurrent = share(settings, workers).sparql_max_concurrent  # per web process
     if not settings.store and not 0 < concurrent < threads:
         click.echo(
@@ -538,9 +538,9 @@ def serve(host: str, port: int, threads: int, workers: int):
         where = f"store {settings.store}" if settings.store else f"LOD_HOME={settings.home_path}"
         click.echo(
             f"lod serving {settings.base} ({where}) on http://{host}:{port}/ "
-            f"with {workers} worker processes (gunicorn)"
+            f"with {workers} web processes (granian)"
         )
-        run_gunicorn(settings, host, port, workers, threads)
+        run_granian(settings, host, port, workers, threads)
         return
     click.echo(
         f"lod serving {settings.base} (LOD_HOME={settings.home_path}) on http://{host}:{port}/"

@@ -1,4 +1,4 @@
-"""`lod serve --workers 2` on the embedded store: two gunicorn web processes read the same
+"""`lod serve --workers 2` on the embedded store: two granian web processes read the same
 checkpoints, each with its own SPARQL worker pool; a `lod ingest` from another process shows in
 both, writes over HTTP stay one at a time, and stopping the server leaves no process behind."""
 
@@ -21,8 +21,8 @@ from lod.tokens import Tokens
 
 from .conftest import BASE, DATA
 from .live import lod_serve
-from .test_gunicorn import children
 from .test_validation import VALID
+from .test_web_processes import children
 
 TABLE = DATA / "tables" / "rozpocet-cp1250.csv"
 RECORD = f"{BASE}/datasets/rozpocet"
@@ -42,7 +42,7 @@ def logged(log: Path) -> list[dict]:
 
 def booted(log: Path) -> set[int]:
     text = log.read_text(errors="replace")
-    return {int(line.rsplit(" ", 1)[1]) for line in text.splitlines() if "Booting worker" in line}
+    return {int(line.rsplit(" ", 1)[1]) for line in text.splitlines() if "Spawning worker" in line}
 
 
 def from_both(url: str, log: Path, path: str, check, **kwargs) -> None:
@@ -152,7 +152,7 @@ def test_two_web_processes_serve_the_embedded_store(tmp_path):
     while any(alive(p) for p in web | query_workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [p for p in web | query_workers if alive(p)]
-    assert "2 worker processes (gunicorn)" in log.read_text()
+    assert "2 web processes (granian)" in log.read_text()
 
 
 def test_the_limits_are_shared_among_the_web_processes(tmp_path):

@@ -98,30 +98,28 @@ def _answer(out, header: dict, spool) -> None:
 class Demoter:
     """Drops the thread that evaluates (the main one) to the lowest CPU priority once a query
     has run ``DEMOTE_AFTER`` seconds, so long queries yield the CPU to short ones (Linux sets
-    niceness per thread). A watcher thread that lives as long as the worker does it: starting
-    a thread per query cost more than evaluating a point lookup. After the query the thread is
-    put back to normal priority; where the system does not allow that (raising priority needs
+    niceness per thread). A watcher thread that lives as long as the worker looks a few times
+    per ``DEMOTE_AFTER``; a query only writes two numbers as it begins (waking a thread per
+    query cost more than evaluating a point lookup). After the query the thread is put back to
+    normal priority; where the system does not allow that (raising priority needs
     CAP_SYS_NICE or RLIMIT_NICE), ``end`` says so and the worker retires after its answer."""
 
     def __init__(self) -> None:
         self.tid = threading.get_native_id()
-        self.changed = threading.Condition()
-        self.running = 0  # the number of the query being evaluated; 0: none
-        self.count = 0
+        self.lock = threading.Lock()  # demoting and restoring do not cross
+        self.started = 0.0
+        self.running = False
         self.demoted = False
         threading.Thread(target=self._watch, daemon=True, name="lod-demoter").start()
 
     def begin(self) -> None:
-        with self.changed:
-            self.count += 1
-            self.running = self.count
-            self.changed.notify()
+        self.started = time.monotonic()
+        self.running = True
 
     def end(self) -> bool:
         """The query is done; False if this thread could not get its priority back."""
-        with self.changed:
-            self.running = 0
-            self.changed.notify()
+        with self.lock:
+            self.running = False
             if not self.demoted:
                 return True
             try:
@@ -132,22 +130,19 @@ class Demoter:
             return True
 
     def _watch(self) -> None:
-        with self.changed:
-            while True:
-                while not self.running:
-                    self.changed.wait()
-                query = self.running
-                deadline = time.monotonic() + DEMOTE_AFTER
-                while self.running == query and (left := deadline - time.monotonic()) > 0:
-                    self.changed.wait(left)
-                if self.running == query:
+        while True:
+            time.sleep(DEMOTE_AFTER / 4)
+            with self.lock:
+                if (
+                    self.running
+                    and not self.demoted
+                    and time.monotonic() - self.started >= DEMOTE_AFTER
+                ):
                     try:
                         os.setpriority(os.PRIO_PROCESS, self.tid, LOWEST_PRIORITY)
                         self.demoted = True
                     except OSError:
                         pass
-                    while self.running == query:
-                        self.changed.wait()
 
 
 def _watch_parent() -> None:

@@ -1,6 +1,6 @@
 """Structured access log: one JSON object per request on the ``lod.access`` logger (INFO).
 
-``lod serve`` writes it to stderr, one line per request, under waitress and gunicorn alike, so
+``lod serve`` writes it to stderr, one line per request, under waitress and granian alike, so
 log shippers need no parser: time, method, path, query, status, bytes, milliseconds, client,
 user agent, Accept, worker pid.
 """
@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
                 "bytes": response.content_length,
                 "ms": round((time.monotonic() - began) * 1000, 1) if began else None,
                 "client": request.remote_addr,
-                "agent": request.user_agent.string,
+                "agent": request.headers.get("User-Agent", ""),
                 "accept": request.headers.get("Accept"),
                 "pid": os.getpid(),
             }

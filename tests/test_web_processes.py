@@ -1,4 +1,4 @@
-"""With a remote store the web tier is stateless: `lod serve` runs gunicorn with several worker
+"""With a remote store the web tier is stateless: `lod serve` runs granian with several web
 processes, and each serves the catalogue and the datasets from the same Virtuoso."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
-def test_gunicorn_with_two_workers_serves_from_virtuoso(virtuoso, tmp_path):
+def test_two_web_processes_serve_from_virtuoso(virtuoso, tmp_path):
     env = {"LOD_HOME": str(tmp_path / "home"), "LOD_BASE_URL": BASE, **virtuoso}
     settings = load_settings(env=env, config_file=tmp_path / "none.toml")
     empty(settings)
@@ -61,13 +61,13 @@ def test_gunicorn_with_two_workers_serves_from_virtuoso(virtuoso, tmp_path):
                     break
             except requests.ConnectionError:
                 pass
-            assert time.monotonic() < deadline, "gunicorn did not answer in 60 s"
+            assert time.monotonic() < deadline, "lod serve did not answer in 60 s"
             time.sleep(0.2)
         deadline = time.monotonic() + 30
         while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         workers = children(proc.pid)
-        assert len(workers) == 2  # the gunicorn master and its two workers
+        assert len(workers) == 2  # granian's main process and its two web processes
         for _ in range(6):  # spread over both workers
             catalog = requests.get(url + "/catalog", headers={"Accept": "application/ld+json"})
             assert catalog.status_code == 200
@@ -84,8 +84,8 @@ def test_gunicorn_with_two_workers_serves_from_virtuoso(virtuoso, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             output, _ = proc.communicate()
-    assert "2 worker processes (gunicorn)" in output
-    assert "Booting worker" in output
+    assert "2 web processes (granian)" in output
+    assert "Spawning worker-2" in output
     logged = [json.loads(line) for line in output.splitlines() if line.startswith('{"time"')]
     assert len(logged) >= 13 and {r["pid"] for r in logged} <= set(workers)
 
@@ -94,7 +94,7 @@ def test_the_embedded_store_is_served_by_one_process_unless_asked(tmp_path):
     env = {"LOD_HOME": str(tmp_path / "home"), "LOD_BASE_URL": BASE}
     settings = load_settings(env=env, config_file=tmp_path / "none.toml")
     assert check_workers(settings, 0) == 1  # waitress
-    assert check_workers(settings, 2) == 2  # gunicorn: tests/test_serve_workers.py
+    assert check_workers(settings, 2) == 2  # granian: tests/test_serve_workers.py
     result = CliRunner().invoke(main, ["serve", "--workers", "-1"], env=env)
     assert result.exit_code == 2
     assert "--workers -1: expected 0 (choose) or more" in result.output
