@@ -5,8 +5,8 @@ Builds the municipal benchmark: a table of 6,258 obce × 16 years (2010–2025) 
 (so its `Kód obce` column is linked to RÚIAN by lod's own linking), after the territorial
 codelist (`lod territory update`, as `lod demo` does first). The same quads (an N-Quads dump of
 lod's store) are bulk-loaded into a Virtuoso (Debian's `virtuoso-t`, tests/virtuoso.py) started
-here on loopback. Then `lod serve` (waitress, the /sparql worker pool) and Virtuoso's /sparql
-answer the same queries over real HTTP (GET, keep-alive), measured in turns:
+here on loopback. Then `lod serve --workers 2` (granian, the /sparql worker pools) and
+Virtuoso's /sparql answer the same queries over real HTTP (GET, keep-alive), measured in turns:
 
 - latency: the first run of each query after the servers started (cold), the median of runs
   of the same query made textually new each time by a comment (warm: the data is in memory,
@@ -499,7 +499,11 @@ def web_ceiling(server: LodServer, seconds: float) -> dict:
     command = [str(granian), "--interface", "wsgi", "--no-ws", "--workers", str(server.workers)]
     command += ["--blocking-threads", str(server.threads), "--port", str(port), "ceiling_app:app"]
     process = subprocess.Popen(
-        command, cwd=BENCH, stderr=subprocess.DEVNULL, start_new_session=True
+        command,
+        cwd=BENCH,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 30

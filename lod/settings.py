@@ -63,7 +63,11 @@ SETTINGS: tuple[Setting, ...] = (
         30,
         "Seconds a public SPARQL query may run; its worker is killed at the limit (0: none).",
     ),
-    Setting("sparql_workers", 0, "Query worker processes for /sparql; 0: the number of CPUs."),
+    Setting(
+        "sparql_workers",
+        0,
+        "Query worker processes for /sparql; 0: the number of CPUs, at least 2 per web process.",
+    ),
     Setting(
         "sparql_memory_quads",
         2000000,

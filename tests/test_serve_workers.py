@@ -172,4 +172,5 @@ def test_the_limits_are_shared_among_the_web_processes(tmp_path):
         config_file=tmp_path / "none.toml",
     )
     assert share(unlimited, 2).sparql_max_per_client == 0
-    assert share(unlimited, 2).sparql_workers == max(1, (os.cpu_count() or 1) // 2)
+    # by default the CPUs, and at least two in each process (one long query holds up no other)
+    assert share(unlimited, 2).sparql_workers == max(2, (os.cpu_count() or 1) // 2)

@@ -20,7 +20,7 @@ from ..errors import BadInput, LodError, NotAcceptable
 from ..formats import Format
 from . import frames
 from .cache import Cached, ResultCache, cacheable
-from .limits import Admission, EndpointBusy
+from .limits import Admission, EndpointBusy, default_workers
 from .pool import Job, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool, WorkersCannotStart
 
 
@@ -317,4 +317,4 @@ def worker_max_bytes(setting: int, workers: int) -> int:
 
 
 def worker_count(settings) -> int:
-    return settings.sparql_workers or os.cpu_count() or 1
+    return settings.sparql_workers or default_workers()

@@ -64,15 +64,23 @@ class Admission:
         return leave
 
 
+def default_workers(processes: int = 1) -> int:
+    """Query workers of one of ``processes`` web processes when ``LOD_SPARQL_WORKERS`` is 0: the
+    CPUs divided among the processes, and at least two, so that one long query never holds up
+    the other queries of its process (a worker starts only when the load needs it)."""
+    import os
+
+    return max(2, (os.cpu_count() or 1) // processes)
+
+
 def share(settings, processes: int):
     """The settings one of ``processes`` web processes runs with, so that the SPARQL limits hold
-    for the whole server: the query workers (``LOD_SPARQL_WORKERS``, 0: one per CPU), the
+    for the whole server: the query workers (``LOD_SPARQL_WORKERS``; 0: ``default_workers``), the
     per-client and the total concurrency limits are divided among the processes, rounding
     down, at least 1 each (a limit of 0, none, stays 0). Each process then admits at most its
     share, so together they never pass a limit that is at least ``processes``; a client whose
     queries all reach one process may be refused (429) before it reaches its whole limit."""
     import dataclasses
-    import os
 
     if processes <= 1:
         return settings
@@ -80,9 +88,10 @@ def share(settings, processes: int):
     def part(value: int) -> int:
         return max(1, value // processes) if value else 0
 
+    workers = settings.sparql_workers
     values = {
         **settings.values,
-        "sparql_workers": part(settings.sparql_workers or os.cpu_count() or 1),
+        "sparql_workers": part(workers) if workers else default_workers(processes),
         "sparql_max_per_client": part(settings.sparql_max_per_client),
         "sparql_max_concurrent": part(settings.sparql_max_concurrent),
     }
