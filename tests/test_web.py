@@ -306,3 +306,15 @@ def test_sparql_protocol_dataset_parameters(client, published):
         headers={"Accept": "application/sparql-results+json"},
     )
     assert 0 < int(solutions(only_meta.data)[0]["n"]) < int(solutions(everything.data)[0]["n"])
+
+
+def test_a_row_page_names_the_table_row_that_describes_it(client, published):
+    """In standard mode a csvw:Row (a blank node) describes each row: the row page links to
+    the table that holds it, with its row number, never to a blank node's label."""
+    html = client.get("/datasets/rozpocet/rows/3", headers=BROWSER).data.decode()
+    inbound = html.split("Odkazují sem", 1)[1].split("</ul>", 1)[0]
+    table = f"{BASE}/datasets/rozpocet/data.csv#table"
+    assert f'<a href="{table}">{table}</a>, řádek 3' in inbound
+    assert "(csvw:describes)" in inbound
+    hrefs = [part.split('"', 1)[0] for part in inbound.split('href="')[1:]]
+    assert hrefs == [table]

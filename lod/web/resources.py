@@ -20,6 +20,7 @@ bp = Blueprint("resources", __name__)
 
 FORMATS = (BY_NAME["html"], *RDF_FORMATS[:4])
 _NOT_IN_IRI = set('<>"{}|\\^`')
+CSVW_ROWNUM = "http://www.w3.org/ns/csvw#rownum"
 
 
 def describe(iri: str) -> rdflib.Graph:
@@ -30,12 +31,33 @@ def describe(iri: str) -> rdflib.Graph:
     return graph
 
 
-def inbound(iri: str, limit: int = 50) -> list[tuple]:
+def inbound(iri: str, limit: int = 50) -> list[dict]:
+    """What links to ``iri`` (at most ``limit``): each subject with its predicate. A blank node
+    has no address to link to, so it is shown by the named resource that holds it, with its
+    ``csvw:rownum`` if it is a row of a table (a csvw:Row in standard mode: "table, row 5")."""
     store = services().store
     result = store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {limit}"
+        "SELECT ?s ?p (SAMPLE(?up) AS ?holder) (SAMPLE(?n) AS ?rownum) WHERE {\n"
+        f"  {{ SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?s ?p LIMIT {limit} }}\n"
+        "  OPTIONAL { ?up ?via ?s FILTER(isBlank(?s) && isIRI(?up)) }\n"
+        f"  OPTIONAL {{ ?s <{CSVW_ROWNUM}> ?n FILTER(isBlank(?s)) }}\n"
+        "} GROUP BY ?s ?p ORDER BY ?s ?p"
     )
-    return [(row["s"], row["p"]) for row in result.rows()]
+    links = []
+    for row in result.rows():
+        subject = row["s"]
+        if isinstance(subject, URIRef):
+            links.append({"href": str(subject), "predicate": row["p"]})
+            continue
+        holder = row.get("holder")
+        links.append(
+            {
+                "href": str(holder) if holder is not None else None,
+                "row": str(row["rownum"]) if "rownum" in row else None,
+                "predicate": row["p"],
+            }
+        )
+    return links
 
 
 @bp.get("/<path:path>")
