@@ -10,13 +10,16 @@ Turtle files). Links to RÚIAN (objects under ``https://linked.cuzk.cz/resource/
 ``void:Linkset`` per linking property, with the number of links and of distinct units.
 
 The numbers come from SPARQL aggregates over the store, so they are computed once per store
-generation (a write makes a new one) and kept in a small cache.
+generation (a write makes a new one) and kept in a small cache. The web app has them evaluated
+like public queries (``select``: the SPARQL query workers, off the web process, on their
+in-memory copies of the store: three times faster than on the checkpoint on disk).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import rdflib
@@ -32,6 +35,14 @@ RUIAN_DATASET_TITLE = {
     "cs": "Registr územní identifikace, adres a nemovitostí (RÚIAN)",
     "en": "Register of territorial identification, addresses and real estate (RÚIAN)",
 }
+
+
+Select = Callable[[str], Iterable[dict]]  # a SELECT query -> its rows (values: str or terms)
+
+
+def select_from(store) -> Select:
+    """Queries straight on ``store`` (in this process)."""
+    return lambda query: store.query(query).rows()
 
 
 @dataclass
@@ -53,31 +64,33 @@ def _where(graph: str | None, pattern: str) -> str:
     return f"GRAPH <{graph}> {{ {pattern} }}" if graph else pattern
 
 
-def compute(store, graph: str | None) -> Stats:
-    """The statistics of one named graph, or of the union of all graphs (``graph=None``).
+def compute(store, graph: str | None, select: Select | None = None) -> Stats:
+    """The statistics of one named graph, or of the union of all graphs (``graph=None``),
+    queried with ``select`` (default: on ``store``).
 
     Three scans: per property its triples and its links to RÚIAN (the triples are their sum),
     the distinct subjects and objects, and the instances per class."""
+    select = select or select_from(store)
     stats = Stats()
     link = f'isIRI(?o) && STRSTARTS(STR(?o), "{RUIAN}")'
-    for row in store.query(
+    for row in select(
         "SELECT ?p (COUNT(*) AS ?n) (COUNT(?l) AS ?links) (COUNT(DISTINCT ?l) AS ?units) "
         f"WHERE {{ {_where(graph, '?s ?p ?o')} BIND(IF({link}, ?o, ?none) AS ?l) }} GROUP BY ?p"
-    ).rows():
+    ):
         prop = str(row["p"])
         stats.properties[prop] = _int(row, "n")
         if _int(row, "links"):
             stats.links[prop] = (_int(row, "links"), _int(row, "units"))
     stats.triples = sum(stats.properties.values())
-    for row in store.query(
+    for row in select(
         "SELECT (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_) "
         f"WHERE {{ {_where(graph, '?s ?p ?o')} }}"
-    ).rows():
+    ):
         stats.subjects, stats.objects = _int(row, "s_"), _int(row, "o_")
-    for row in store.query(
+    for row in select(
         f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_where(graph, f'?s <{RDF.type}> ?c')} }} "
         "GROUP BY ?c"
-    ).rows():
+    ):
         stats.classes[str(row["c"])] = _int(row, "n")
     return stats
 
@@ -101,7 +114,7 @@ def generation(store):
     return None
 
 
-def stats(store, graph: str | None) -> Stats:
+def stats(store, graph: str | None, select: Select | None = None) -> Stats:
     """``compute``, once per store generation: concurrent requests wait for one computation."""
     gen = generation(store)
     key = (id(store), graph, gen)
@@ -113,7 +126,7 @@ def stats(store, graph: str | None) -> Stats:
             hit = _CACHE.get(key)
             if hit is not None and (gen is not None or now - hit[0] < TTL):
                 return hit[1]
-        result = compute(store, graph)
+        result = compute(store, graph, select)
         with _LOCK:
             for old in [k for k in _CACHE if k[:2] == key[:2]]:
                 del _CACHE[old]
@@ -200,8 +213,9 @@ def dataset_ids(store, iris: Iris) -> list[str]:
     return ids
 
 
-def dataset_void(store, iris: Iris, dataset_id: str) -> rdflib.Graph:
-    """The VoID document of one dataset (empty if it has no data graph)."""
+def dataset_void(store, iris: Iris, dataset_id: str, select: Select | None = None) -> rdflib.Graph:
+    """The VoID document of one dataset (empty if it has no data graph); its numbers queried
+    with ``select`` (default: on ``store``)."""
     graph = _new_graph()
     if iris.data_graph(dataset_id) not in store.named_graphs():
         return graph
@@ -211,7 +225,8 @@ def dataset_void(store, iris: Iris, dataset_id: str) -> rdflib.Graph:
     graph.add((document, FOAF.primaryTopic, node))
     graph.add((document, DCTERMS.title, Literal("Popis datové sady ve slovníku VoID", lang="cs")))
     graph.add((document, DCTERMS.title, Literal("VoID description of the dataset", lang="en")))
-    _describe(graph, node, stats(store, iris.data_graph(dataset_id)), iris, str(document))
+    numbers = stats(store, iris.data_graph(dataset_id), select)
+    _describe(graph, node, numbers, iris, str(document))
     for title in _titles(store, iris, dataset_id):
         graph.add((node, DCTERMS.title, title))
     graph.add((node, VOID.uriSpace, Literal(iris.dataset(dataset_id) + "/")))
@@ -223,8 +238,9 @@ def dataset_void(store, iris: Iris, dataset_id: str) -> rdflib.Graph:
     return graph
 
 
-def whole_void(store, iris: Iris, settings) -> rdflib.Graph:
-    """The VoID document of the installation: everything, and each dataset as a subset."""
+def whole_void(store, iris: Iris, settings, select: Select | None = None) -> rdflib.Graph:
+    """The VoID document of the installation: everything, and each dataset as a subset; its
+    numbers queried with ``select`` (default: on ``store``)."""
     graph = _new_graph()
     node = URIRef(iris.void_all)
     document = URIRef(iris.void)
@@ -232,7 +248,7 @@ def whole_void(store, iris: Iris, settings) -> rdflib.Graph:
     graph.add((document, FOAF.primaryTopic, node))
     graph.add((document, DCTERMS.title, Literal("Popis dat ve slovníku VoID", lang="cs")))
     graph.add((document, DCTERMS.title, Literal("VoID description of the data", lang="en")))
-    _describe(graph, node, stats(store, None), iris, str(document))
+    _describe(graph, node, stats(store, None, select), iris, str(document))
     graph.add((node, DCTERMS.title, Literal(settings.catalog_title, lang="cs")))
     if settings.catalog_title_en:
         graph.add((node, DCTERMS.title, Literal(settings.catalog_title_en, lang="en")))

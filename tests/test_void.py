@@ -311,3 +311,50 @@ def test_void_follows_every_write(client, store):
         assert value(void, linkset, VOID.distinctObjects) == 2
         whole = turtle(client.get("/.well-known/void", headers=TTL))
         assert value(whole, URIRef(f"{BASE}/.well-known/void#all"), VOID.triples) == n
+
+
+def _write_pokus(store, n: int) -> None:
+    from lod.formats import BY_NAME
+    from lod.store import GraphSource
+
+    lines = "".join(
+        f"<{BASE}/datasets/pokus/rows/{i}> <{BASE}/datasets/pokus/columns/obec> "
+        f"<{RUIAN}obec/{569810 + i % 2}> .\n"
+        for i in range(n)
+    )
+    store.replace_graphs(
+        {f"{BASE}/datasets/pokus/data": GraphSource(BY_NAME["nt"], data=lines.encode())}
+    )
+
+
+def test_void_numbers_are_queried_like_public_queries(app, client, store, monkeypatch):
+    """The statistics go to /sparql's engine (the query workers for the embedded store), not
+    to the store in the web process; when the engine cannot answer, the store does."""
+    from lod import void as void_mod
+    from lod.sparql.engine import QueryTimedOut
+
+    def not_here(_store):
+        raise AssertionError("VoID queried the store in the web process")
+
+    engine = app.extensions["lod.sparql"]
+    asked = []
+    run = engine.run
+
+    def recorded(job):
+        asked.append(job.client)
+        return run(job)
+
+    monkeypatch.setattr(engine, "run", recorded)
+    monkeypatch.setattr(void_mod, "select_from", not_here)
+    _write_pokus(store, 5)
+    whole = turtle(client.get("/.well-known/void", headers=TTL))
+    assert value(whole, URIRef(f"{BASE}/.well-known/void#all"), VOID.triples) == 5
+    assert asked == ["lod-void"] * 3  # properties, distinct nodes, classes
+
+    def too_slow(job):
+        raise QueryTimedOut("past the limit")
+
+    monkeypatch.setattr(engine, "run", too_slow)
+    _write_pokus(store, 4)  # a new generation: computed again, by the store itself
+    whole = turtle(client.get("/.well-known/void", headers=TTL))
+    assert value(whole, URIRef(f"{BASE}/.well-known/void#all"), VOID.triples) == 4

@@ -7,18 +7,22 @@ Turtle by default, JSON-LD, RDF/XML, N-Triples, and HTML for a browser.
 
 from __future__ import annotations
 
+import json
+
 import rdflib
 from flask import Blueprint, redirect, url_for
 
 from .. import void
-from ..errors import NotFound
+from ..errors import LodError, NotFound
 from ..formats import BY_NAME
 from ..iris import DATASET_ID
 from ..rdfio import serialize_graph
+from ..sparql.engine import QueryRequest
 from ..sparql_description import examples_graph, service_description
 from ..sparql_examples import PREFIXES, examples
 from .http import alternates, choose, respond, services, suffix_format
 from .resources import FORMATS, page
+from .sparql import engine
 
 bp = Blueprint("describe", __name__)
 
@@ -32,6 +36,24 @@ def _serialize(graph, fmt) -> bytes:
         out.bind(prefix, namespace, override=True)
     out += graph
     return out.serialize(format="turtle", encoding="utf-8")
+
+
+def _select(query: str) -> list[dict]:
+    """A VoID statistics query evaluated like a public one (``/sparql``'s engine: for the
+    embedded store a query worker, on its in-memory copy), its rows as plain values. When the
+    engine cannot answer it whole (busy, past the time limit or the row limit), the web
+    process queries the store itself, as before the workers took these queries."""
+    job = QueryRequest(query, results=BY_NAME["json"], client="lod-void")
+    try:
+        answer = engine().run(job)
+        truncated = answer.truncated
+        body = answer.read()
+    except LodError:
+        truncated, body = True, b""
+    if truncated:
+        return list(services().store.query(query).rows())
+    bindings = json.loads(body)["results"]["bindings"]
+    return [{name: value["value"] for name, value in row.items()} for row in bindings]
 
 
 def _document(graph, document: str, topic: str, title: str, suffix: str | None):
@@ -49,7 +71,7 @@ def _document(graph, document: str, topic: str, title: str, suffix: str | None):
 @bp.get("/.well-known/void.<suffix>")
 def whole(suffix: str | None = None):
     svc = services()
-    graph = void.whole_void(svc.store, svc.iris, svc.settings)
+    graph = void.whole_void(svc.store, svc.iris, svc.settings, _select)
     return _document(graph, svc.iris.void, svc.iris.void_all, "Popis dat (VoID)", suffix)
 
 
@@ -59,7 +81,7 @@ def dataset(dataset_id: str, suffix: str | None = None):
     svc = services()
     if not DATASET_ID.match(dataset_id):
         raise NotFound(f"no dataset {dataset_id!r}")
-    graph = void.dataset_void(svc.store, svc.iris, dataset_id)
+    graph = void.dataset_void(svc.store, svc.iris, dataset_id, _select)
     if not len(graph):
         raise NotFound(
             f"dataset {dataset_id!r} has no data here",
