@@ -10,6 +10,7 @@ decimal commas and space/NBSP thousands groups become number formats; Czech date
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -30,6 +31,7 @@ _IDENTIFIER = re.compile(
 )
 # What Excel makes of a long number it shows in scientific notation: 4.21E+11
 _SCIENTIFIC = re.compile(r"-?\d+(?:[.,]\d+)?[eE][+-]\d+")
+_SCIENTIFIC_LINE = re.compile(r"^-?\d+(?:[.,]\d+)?[eE][+-]\d+$", re.MULTILINE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _URLISH = re.compile(r"://|@|^www\.", re.I)
 _BOOLEANS = [
@@ -108,7 +110,12 @@ class ColumnGuess:
         else:
             self.seen += len(stripped)
         known = self.known
-        for v in distinct - known:
+        new = distinct - known
+        if new and self._none_changes(new):
+            if len(known) < KNOWN:
+                known.update(list(new)[: KNOWN - len(known)])
+            new = set()
+        for v in new:
             if ("E" in v or "e" in v) and _SCIENTIFIC.fullmatch(v):
                 self.scientific_values.add(v)
                 first = (rows[stripped.index(v)], v)
@@ -122,6 +129,21 @@ class ColumnGuess:
                 self.scientific_values.discard(v)
         for v in self.scientific_values & distinct:
             self.scientific += stripped.count(v)
+
+    def _none_changes(self, values: set[str]) -> bool:
+        """Whether classifying ``values`` would change nothing (and none is in scientific
+        notation), told by one regular expression over all of them: a column whose guess is
+        settled (text; integers; decimals with their decimal character) need not look at its
+        values one by one. False when unsure: then each is classified."""
+        if self.date or self.boolean:
+            return False  # a value may still narrow a date's shape or a boolean's pair
+        joined = "\n".join(values)
+        if not self.number:  # only `text` may change, from False to True
+            return self.text and _SCIENTIFIC_LINE.search(joined) is None
+        return (
+            _settled_number(self.leading_zero, self.too_long, self.decimal_char).fullmatch(joined)
+            is not None
+        )
 
     def _classify(self, v: str) -> None:
         if self.number:
@@ -241,6 +263,19 @@ def scientific_warning(title: str, guess: ColumnGuess) -> str | None:
         f"{value!r} — Excel turned long numbers into approximations and their digits are lost; "
         "re-export the column from the source as text"
     )
+
+
+@functools.cache
+def _settled_number(leading_zero: bool, too_long: bool, decimal: str | None) -> re.Pattern:
+    """Values, one per line, that change nothing in a number guess with these flags: integers
+    (with a leading zero or more than 15 digits only if the guess already has them) and, once
+    the decimal character is known, decimals with it. Not numbers with groups."""
+    first = r"\d" if leading_zero else r"(?:0(?!\d)|[1-9])"
+    integer = rf"-?{first}\d*" if too_long else rf"-?{first}\d{{0,14}}(?!\d)"
+    value = integer
+    if decimal is not None:
+        value = rf"(?:-?{first}\d*{re.escape(decimal)}\d+|{integer})"
+    return re.compile(rf"{value}(?:\n{value})*")
 
 
 def _looks_like_text(v: str) -> bool:

@@ -70,7 +70,7 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
     result = None
     for row_no, cells in records:
         if header is None:
-            if not any(c.strip() for c in cells):
+            if not any(map(str.strip, cells)):
                 leading_blank += 1
                 if sink and keep_blank:
                     sink([], row_no)
@@ -87,7 +87,7 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
             if sink:
                 sink(titles, row_no)
             continue
-        if not any(c.strip() for c in cells):
+        if not any(map(str.strip, cells)):
             blank = True
             if sink and keep_blank:
                 sink([""] * width, row_no)
