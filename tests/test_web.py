@@ -318,3 +318,25 @@ def test_a_row_page_names_the_table_row_that_describes_it(client, published):
     assert "(csvw:describes)" in inbound
     hrefs = [part.split('"', 1)[0] for part in inbound.split('href="')[1:]]
     assert hrefs == [table]
+
+
+def test_blank_nodes_that_link_here_are_shown_by_what_holds_them(client, store):
+    from lod.formats import BY_NAME
+    from lod.store import GraphSource
+
+    thing, holder = f"{BASE}/things/x", f"{BASE}/things/holder"
+    data = (
+        f'<{thing}> <http://www.w3.org/2000/01/rdf-schema#label> "věc" .\n'
+        f"<{holder}> <http://example.org/has> _:held .\n"
+        f"_:held <http://example.org/about> <{thing}> .\n"
+        f"_:alone <http://example.org/about> <{thing}> .\n"
+    )
+    store.replace_graphs({f"{BASE}/graphs/things": GraphSource(BY_NAME["nt"], data=data.encode())})
+    html = client.get("/things/x", headers=BROWSER).data.decode()
+    inbound = html.split("Odkazují sem", 1)[1].split("</ul>", 1)[0]
+    assert (
+        f'<a href="{holder}">{holder}</a> <span class="muted">(přes nepojmenovaný uzel)' in inbound
+    )
+    assert '<span class="muted">nepojmenovaný uzel</span>' in inbound
+    hrefs = [part.split('"', 1)[0] for part in inbound.split('href="')[1:]]
+    assert hrefs == [holder]

@@ -47,12 +47,13 @@ def inbound(iri: str, limit: int = 50) -> list[dict]:
     for row in result.rows():
         subject = row["s"]
         if isinstance(subject, URIRef):
-            links.append({"href": str(subject), "predicate": row["p"]})
+            links.append({"href": str(subject), "blank": False, "predicate": row["p"]})
             continue
         holder = row.get("holder")
         links.append(
             {
-                "href": str(holder) if holder is not None else None,
+                "href": str(holder) if holder is not None else None,  # None: nothing named
+                "blank": True,
                 "row": str(row["rownum"]) if "rownum" in row else None,
                 "predicate": row["p"],
             }
