@@ -61,6 +61,19 @@ PREFIXES = {
     "eli": "http://data.europa.eu/eli/ontology#",
 }
 
+
+def prefixed(iri, prefixes: dict[str, str] = PREFIXES) -> str | None:
+    """``iri`` as ``prefix:local`` with the longest namespace of ``prefixes`` it starts with;
+    None when none fits."""
+    text = str(iri)
+    best = max(
+        (p for p, ns in prefixes.items() if text.startswith(ns)),
+        key=lambda p: len(prefixes[p]),
+        default=None,
+    )
+    return f"{best}:{text[len(prefixes[best]) :]}" if best is not None else None
+
+
 if TYPE_CHECKING:
     DCAT: Namespace
     DCTERMS: Namespace

@@ -52,9 +52,7 @@ def test_batches_guess_as_values_one_by_one(seed, known, monkeypatch):
     for value, row in zip(values, rows, strict=True):
         one.add(value, row)
     for size in (7, 1000, len(values)):
-        many = ColumnGuess()
-        for start in range(0, len(values), size):
-            many.add_many(values[start : start + size], rows[start : start + size])
+        many = batched(ColumnGuess(), values, size)
         assert state(many) == state(one), size
         assert many.describe("x") == one.describe("x")
 

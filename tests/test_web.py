@@ -308,16 +308,24 @@ def test_sparql_protocol_dataset_parameters(client, published):
     assert 0 < int(solutions(only_meta.data)[0]["n"]) < int(solutions(everything.data)[0]["n"])
 
 
+def links_here(client, path: str) -> str:
+    """The "Odkazují sem" (links here) list of a resource page."""
+    html = client.get(path, headers=BROWSER).data.decode()
+    return html.split("Odkazují sem", 1)[1].split("</ul>", 1)[0]
+
+
+def hrefs(html: str) -> list[str]:
+    return [part.split('"', 1)[0] for part in html.split('href="')[1:]]
+
+
 def test_a_row_page_names_the_table_row_that_describes_it(client, published):
     """In standard mode a csvw:Row (a blank node) describes each row: the row page links to
     the table that holds it, with its row number, never to a blank node's label."""
-    html = client.get("/datasets/rozpocet/rows/3", headers=BROWSER).data.decode()
-    inbound = html.split("Odkazují sem", 1)[1].split("</ul>", 1)[0]
+    inbound = links_here(client, "/datasets/rozpocet/rows/3")
     table = f"{BASE}/datasets/rozpocet/data.csv#table"
     assert f'<a href="{table}">{table}</a>, řádek 3' in inbound
     assert "(csvw:describes)" in inbound
-    hrefs = [part.split('"', 1)[0] for part in inbound.split('href="')[1:]]
-    assert hrefs == [table]
+    assert hrefs(inbound) == [table]
 
 
 def test_blank_nodes_that_link_here_are_shown_by_what_holds_them(client, store):
@@ -332,11 +340,9 @@ def test_blank_nodes_that_link_here_are_shown_by_what_holds_them(client, store):
         f"_:alone <http://example.org/about> <{thing}> .\n"
     )
     store.replace_graphs({f"{BASE}/graphs/things": GraphSource(BY_NAME["nt"], data=data.encode())})
-    html = client.get("/things/x", headers=BROWSER).data.decode()
-    inbound = html.split("Odkazují sem", 1)[1].split("</ul>", 1)[0]
+    inbound = links_here(client, "/things/x")
     assert (
         f'<a href="{holder}">{holder}</a> <span class="muted">(přes nepojmenovaný uzel)' in inbound
     )
     assert '<span class="muted">nepojmenovaný uzel</span>' in inbound
-    hrefs = [part.split('"', 1)[0] for part in inbound.split('href="')[1:]]
-    assert hrefs == [holder]
+    assert hrefs(inbound) == [holder]

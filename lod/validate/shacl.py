@@ -20,7 +20,7 @@ from rdflib.collection import Collection
 
 from .. import resources
 from ..errors import Problem
-from ..namespaces import DCAT, PREFIXES, RDF, SH
+from ..namespaces import DCAT, RDF, SH, prefixed
 from . import messages
 
 
@@ -32,11 +32,7 @@ def shapes_graph(name: str = "nkod") -> rdflib.Graph:
 
 
 def curie(iri) -> str:
-    text = str(iri)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns) :]}"
-    return f"<{text}>"
+    return prefixed(iri) or f"<{iri}>"
 
 
 def _text(graph: rdflib.Graph, node, predicate, lang: str) -> str:

@@ -18,8 +18,9 @@ from ..errors import NotFound
 from ..formats import BY_NAME, RDF_FORMATS
 from ..iris import DATASET_ID
 from ..labels import label
-from ..namespaces import DCAT, DCTERMS, PREFIXES
+from ..namespaces import DCAT, DCTERMS, prefixed
 from ..rdfio import serialize_graph
+from ..sparql_examples import PREFIXES
 from ..validate.datashapes import SHAPES_FILE
 from .http import alternates, choose, respond, services, split_suffix, suffix_format
 from .resources import store_labels
@@ -249,16 +250,9 @@ def texts_filter(value, lang: str = "cs") -> list:
 
 @bp.app_template_filter("label")
 def label_filter(iri, lang: str = "cs") -> str:
-    """A codelist label, else the prefixed name of a known vocabulary term (``csvw:describes``),
-    else the IRI's last path segment."""
-    found = label(iri, lang)
-    if found:
-        return found
-    text = str(iri)
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text.rstrip("/").rsplit("/", 1)[-1]
+    """A codelist label, else the prefixed name of a known vocabulary term (``csvw:describes``,
+    with the query page's prefixes), else the IRI's last path segment."""
+    return label(iri, lang) or prefixed(iri, PREFIXES) or str(iri).rstrip("/").rsplit("/", 1)[-1]
 
 
 @bp.app_template_filter("filesize")

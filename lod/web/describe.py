@@ -16,6 +16,7 @@ from .. import void
 from ..errors import LodError, NotFound
 from ..formats import BY_NAME
 from ..iris import DATASET_ID
+from ..namespaces import prefixed
 from ..rdfio import serialize_graph
 from ..sparql.engine import QueryRequest
 from ..sparql_description import examples_graph, service_description
@@ -51,7 +52,7 @@ def _select(query: str) -> list[dict]:
     except LodError:
         truncated, body = True, b""
     if truncated:
-        return list(services().store.query(query).rows())
+        return list(void.select_from(services().store)(query))
     bindings = json.loads(body)["results"]["bindings"]
     return [{name: value["value"] for name, value in row.items()} for row in bindings]
 
@@ -135,10 +136,4 @@ def query_page_globals():
 @bp.app_template_filter("sparql_compact")
 def sparql_compact(iri) -> str:
     """An IRI as a prefixed name where one of the query page's prefixes fits."""
-    text = str(iri)
-    best = max(
-        (p for p, ns in PREFIXES.items() if text.startswith(ns)),
-        key=lambda p: len(PREFIXES[p]),
-        default=None,
-    )
-    return f"{best}:{text[len(PREFIXES[best]) :]}" if best else text
+    return prefixed(iri, PREFIXES) or str(iri)
