@@ -7,7 +7,9 @@ Exit codes: 0 success; 1 refused by validation (nothing changed) or does not con
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import sys
 from functools import wraps
 from pathlib import Path
@@ -341,6 +343,7 @@ def convert(
                 {"xsd": "http://www.w3.org/2001/XMLSchema#", "csvw": "http://www.w3.org/ns/csvw#"},
             )
         if output:
+            os.chmod(spool.name, _mode_for(output))  # the temporary file's is 0600
             Path(spool.name).replace(output)
         else:
             with open(spool.name, "rb") as done:
@@ -350,6 +353,17 @@ def convert(
         Path(spool.name).unlink(missing_ok=True)
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions ``open(path, "w")`` would leave: the file's own if it exists, else
+    the default for a new file (0666 less the umask)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 @main.command()

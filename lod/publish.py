@@ -188,6 +188,12 @@ def ingest(
             spatial=[prepared.coverage.iri] if prepared.coverage else [],
             links=prepared.links,
         )
+        if not prepared.rows:
+            produced.warnings.append(
+                f"{table.name}: the table has no data rows, only a header; the dataset is "
+                "published without data — check that this is the right file"
+                + (" and sheet (--sheet)" if tabular.is_spreadsheet(table) else "")
+            )
         chunks = tabular.to_ntriples(
             metadata, csv_path=work / "data.csv", warnings=produced.warnings, chunks=True
         )

@@ -118,3 +118,15 @@ def test_readme_refusal_example_matches_the_real_output(run, tmp_path):
     shown = re.search(r"```\n(refused:.*?)```", README, flags=re.S).group(1)
     for line in result.output.splitlines()[1:]:
         assert line in shown
+
+
+def test_validate_says_in_both_languages_that_nkod_needs_https(tmp_path):
+    from click.testing import CliRunner
+
+    env = {"LOD_HOME": str(tmp_path), "LOD_BASE_URL": "http://127.0.0.1:8000"}
+    env["LOD_CONFIG"] = str(tmp_path / "none.toml")
+    result = CliRunner().invoke(main, ["validate", str(VALID)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "LOD_BASE_URL není https" in result.output
+    assert "jak opravit: pro NKOD publikujte pod https://…" in result.output
+    assert "how to fix: publish under https://… for NKOD" in result.output

@@ -3,6 +3,8 @@ and its exit codes (0 converted, 1 errors in the table or metadata, 2 unreadable
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -124,3 +126,20 @@ def test_metadata_beside_the_csv_is_found(tmp_path):
     g = graph_of(lod(csv, "--minimal", "-f", "nt"))
     subject = Path(tmp_path / "obec" / "569810").as_uri()
     assert {str(s) for s in g.subjects()} == {subject}
+
+
+def test_output_file_gets_the_usual_permissions(tmp_path):
+    """-o writes through a temporary file (0600) but leaves what open() would: the umask's
+    default for a new file, the old file's mode for one it replaces."""
+    csv = tmp_path / "t.csv"
+    csv.write_text("kod,nazev\n569810,Hradec Králové\n", encoding="utf-8")
+    out = tmp_path / "t.nt"
+    old = os.umask(0o022)
+    try:
+        assert lod(csv, "-f", "nt", "-o", out).exit_code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        out.chmod(0o640)
+        assert lod(csv, "-f", "nt", "-o", out).exit_code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)

@@ -119,3 +119,15 @@ def test_delete(client, store, settings):
     delete(store, settings, "rozpocet")
     assert client.get("/datasets/rozpocet").status_code == 404
     assert catalog_mod.dataset_iris(store, settings) == []
+
+
+def test_a_table_with_only_a_header_is_published_with_a_warning(store, settings, tmp_path):
+    table = tmp_path / "prazdna.csv"
+    table.write_text("Kód obce;Název\n", encoding="utf-8")
+    result = ingest(store, settings, table, "prazdna", VALID)
+    assert result.rows == 0
+    assert any(
+        "prazdna.csv: the table has no data rows, only a header" in w for w in result.warnings
+    )
+    full = ingest(store, settings, TABLE, "rozpocet", VALID)
+    assert not any("no data rows" in w for w in full.warnings)

@@ -158,6 +158,8 @@ def _czech_hint(hint: str) -> str:
         "use https:// IRIs (set LOD_BASE_URL=https://…)": "použijte IRI https:// (nastavte "
         "LOD_BASE_URL=https://…)",
         "add the missing key to the record": "doplňte chybějící klíč do záznamu",
+        "publish under https://… for NKOD; http is fine for trying lod out": "pro NKOD "
+        "publikujte pod https://…; http stačí na vyzkoušení lod",
     }
     if hint in known:
         return known[hint]
