@@ -7,7 +7,9 @@ key. The checkpoint is told by the (inode, mtime) of ``CURRENT``, one ``stat`` p
 it changes, every entry of the older one is dropped at once. Queries whose answer may differ
 between runs (``RAND()``, ``NOW()``, ``UUID()``, ``STRUUID()``, ``BNODE()``) are never cached.
 The cache holds at most ``max_bytes`` of results (least recently used go first); one answer is
-kept only if it is at most an eighth of that (and at most ``ENTRY_LIMIT``).
+kept only if it is at most an eighth of that (and at most ``ENTRY_LIMIT``). The web app keeps
+whole HTTP answers of repeated GETs in the same cache, under keys of their own
+(``lod.web.answer_cache``).
 """
 
 from __future__ import annotations
@@ -18,10 +20,17 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 ENTRY_LIMIT = 4 * 1024 * 1024
 _VOLATILE = re.compile(r"\b(RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 _OVERHEAD = 200  # bytes counted per entry beside its body (key, bookkeeping)
+
+
+class Entry(Protocol):
+    """What the cache keeps: anything with its bytes as ``body`` (they are what it counts)."""
+
+    body: bytes
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ class ResultCache:
         """The key of a query now: the checkpoint, then ``parts`` (query, dataset, formats…)."""
         return (self.generation(), *parts)
 
-    def get(self, key: tuple) -> Cached | None:
+    def get(self, key: tuple) -> Entry | None:
         with self._lock:
             self._follow(key[0])
             hit = self._entries.get(key)
@@ -67,7 +76,7 @@ class ResultCache:
                 self._entries.move_to_end(key)
             return hit
 
-    def put(self, key: tuple, value: Cached) -> None:
+    def put(self, key: tuple, value: Entry) -> None:
         cost = len(value.body) + _OVERHEAD
         if cost > self.entry_limit:
             return

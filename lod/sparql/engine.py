@@ -61,6 +61,9 @@ class QueryResponse:
     truncated: bool = False
     max_rows: int = 0
     on_close: list[Callable[[], None]] = field(default_factory=list)
+    # the answer depends only on the request and the published checkpoint (it went into, or
+    # came from, the result cache) and is small: lod.web.answer_cache keeps the HTTP answer
+    reusable: bool = False
 
     def read(self) -> bytes:
         try:
@@ -151,7 +154,7 @@ class PoolEngine:
             if hit is not None:  # no worker, no admission: it costs nothing
                 body = iter([hit.body])
                 return self._response(
-                    request, hit.kind, body, len(hit.body), hit.rows, hit.truncated
+                    request, hit.kind, body, len(hit.body), hit.rows, hit.truncated, reusable=True
                 )
         leave = self.admission.enter(request.client)
         job = Job(
@@ -224,10 +227,18 @@ class PoolEngine:
             leave()
         self.cache.put(key, Cached(kind, body, header["rows"], header["truncated"]))
         return self._response(
-            request, kind, iter([body]), len(body), header["rows"], header["truncated"]
+            request,
+            kind,
+            iter([body]),
+            len(body),
+            header["rows"],
+            header["truncated"],
+            reusable=True,
         )
 
-    def _response(self, request, kind, body, size, rows, truncated, on_close=()) -> QueryResponse:
+    def _response(
+        self, request, kind, body, size, rows, truncated, on_close=(), *, reusable=False
+    ) -> QueryResponse:
         fmt = request.rdf if kind == "graph" else request.results
         if fmt is None:  # a cached answer of the other kind of format than this request's
             raise not_acceptable(kind)
@@ -240,6 +251,7 @@ class PoolEngine:
             truncated=truncated,
             max_rows=self.max_rows,
             on_close=list(on_close),
+            reusable=reusable,
         )
 
     def close(self) -> None:

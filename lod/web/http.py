@@ -14,6 +14,7 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "Content-Type, Content-Length, Content-Disposition, Link, Vary",
     "Access-Control-Max-Age": "86400",
 }
+_CORS = [(name.lower(), name, value) for name, value in CORS_HEADERS.items()]
 
 
 def services():
@@ -23,8 +24,10 @@ def services():
 def init_app(app: Flask) -> None:
     @app.after_request
     def cors(response: Response) -> Response:
-        for name, value in CORS_HEADERS.items():
-            response.headers.setdefault(name, value)
+        # one pass over the headers (setdefault would scan them once per name); those a view
+        # set itself stay
+        present = {name.lower() for name in response.headers.keys()}
+        response.headers.extend((n, v) for key, n, v in _CORS if key not in present)
         return response
 
 

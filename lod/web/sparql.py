@@ -27,6 +27,7 @@ from ..sparql.engine import QueryRequest, QueryResponse
 from ..sparql.limits import EndpointBusy, TooManyQueries
 from ..sparql.text import query_form, uses_service
 from ..sparql_description import service_description  # the builder lives there
+from . import answer_cache
 from .errors import render
 from .http import CORS_HEADERS, choose, respond, services
 
@@ -302,6 +303,8 @@ def sparql():
         return page
     if wants_page:
         return _page(query, result=_table(answer))
+    if answer.reusable:
+        answer_cache.reusable()
     return _respond(answer)
 
 
