@@ -14,10 +14,12 @@ Virtuoso's /sparql answer the same queries over real HTTP (GET, keep-alive), mea
   (repeated: lod answers from its result cache);
 - throughput: 8 concurrent clients (2 processes × 4 threads, one keep-alive connection each)
   for a few seconds per query; lookups, CONSTRUCT and label search draw a random one of many
-  resources (30,000 rows, 6,258 obce) or words for every request (lookups and CONSTRUCT are
-  then mostly not cached), the others repeat their text (the "repeated" case, answered from
-  lod's cache), and "lookup, same IRI" shows the cache's ceiling; CPU use of each core and of
-  the server's processes (lod: the web process and its query workers) sampled from /proc.
+  resources (30,000 rows, 6,258 obce) or words for every request, the others repeat their
+  text (the "repeated" case, answered from lod's cache), and "lookup, same IRI" shows the
+  cache's ceiling; "repeats" is the share of requests whose text an earlier one had asked
+  (at most those come from lod's cache: most lookups do not, most CONSTRUCTs do, as 6,258
+  obce are drawn a few times each); CPU use of each core and of the server's processes (lod:
+  the web process and its query workers) sampled from /proc.
 
 Targets (issue 7): lookups, CONSTRUCT and catalogue at least 2× Virtuoso's throughput; the
 aggregate and top-10 within 3× of Virtuoso cold and faster when repeated.
@@ -360,18 +362,20 @@ def timed(port: int, query: str, accept: str) -> tuple[float, int]:
 
 
 def _client_process(port: int, paths: list[str], accept: str, seconds: float, threads: int, out):
-    counts, latencies, errors = [0], [], [0]
+    counts, latencies, errors, drawn = [0], [], [0], set()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def loop(seed: int) -> None:
         rng = random.Random(seed)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        mine, ok, bad = [], 0, 0
+        mine, ok, bad, asked = [], 0, 0, set()
         while time.monotonic() < deadline:
             start = time.perf_counter()
+            k = rng.randrange(len(paths))
+            asked.add(k)
             try:
-                status, _ = fetch(port, rng.choice(paths), accept, conn)
+                status, _ = fetch(port, paths[k], accept, conn)
             except (OSError, http.client.HTTPException):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -386,13 +390,14 @@ def _client_process(port: int, paths: list[str], accept: str, seconds: float, th
             counts[0] += ok
             errors[0] += bad
             latencies.extend(mine)
+            drawn.update(asked)
 
     workers = [threading.Thread(target=loop, args=(os.getpid() * 100 + i,)) for i in range(threads)]
     for w in workers:
         w.start()
     for w in workers:
         w.join()
-    out.put((counts[0], errors[0], latencies))
+    out.put((counts[0], errors[0], latencies, drawn))
 
 
 def cpu_times() -> list[tuple[int, int]]:
@@ -451,6 +456,8 @@ def throughput(port: int, server_pid: int, variants: list[str], accept: str, sec
     elapsed = time.perf_counter() - started
     after_cpu, after_proc = cpu_times(), process_jiffies(server_pid)
     done = sum(r[0] for r in results)
+    asked = done + sum(r[1] for r in results)
+    distinct = len(set().union(*(r[3] for r in results)))
     latencies = sorted(x for r in results for x in r[2])
     busy = [
         round(100 * (b1 - b0) / max(1, t1 - t0))
@@ -464,6 +471,9 @@ def throughput(port: int, server_pid: int, variants: list[str], accept: str, sec
         "p99_ms": round(1000 * latencies[int(len(latencies) * 0.99)], 1) if latencies else None,
         "cpu_busy_percent": busy,
         "server_cpu_cores": round((after_proc - before_proc) / hz / elapsed, 2),
+        # requests whose query text an earlier request of the run had asked: at most these
+        # are answered from lod's cache (each web process keeps its own)
+        "repeats_percent": round(100 * (1 - distinct / asked)) if asked else 0,
     }
 
 
@@ -587,6 +597,7 @@ def summary(result: dict) -> str:
             f" server {lod_['server_cpu_cores']} cores)   virtuoso {virt['req_per_s']:>8}"
             f" (cpu {virt['cpu_busy_percent']} %, server {virt['server_cpu_cores']} cores)"
             f"   ratio {ratio(lod_['req_per_s'], virt['req_per_s'])}"
+            f"   repeats {lod_['repeats_percent']} %"
             + (
                 f"  errors {lod_['errors']}/{virt['errors']}"
                 if lod_["errors"] or virt["errors"]
