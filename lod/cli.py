@@ -633,14 +633,25 @@ def territory_find(text: str, kind: str | None):
         else:
             units = [index.get(k, text) for k, _ in index.systems_of(text)]
             units = list(dict.fromkeys(u for u in units if u)) or index.by_name(text)
+        more = 0
+        if not units:  # no code, no exact name: the names that contain the text
+            units = index.by_part(text, kind)
+            if units:
+                click.echo(f"no unit is named {text!r}; names that contain it:", err=True)
+            units, more = units[:FIND_LIMIT], max(0, len(units) - FIND_LIMIT)
     except KeyError as exc:
         raise BadInput(str(exc.args[0]), where="--kind") from None
     for unit in units:
         parents = ", ".join(f"{k} {u.name}" for k, u in unit.within.items() if k != "stat")
         click.echo(f"{unit.iri}\t{unit.kind} {unit.name}" + (f" ({parents})" if parents else ""))
+    if more:
+        click.echo(f"… and {more} more: make the text longer, or choose --kind", err=True)
     if not units:
         click.echo(f"no territorial unit matches {text!r}", err=True)
         sys.exit(1)
+
+
+FIND_LIMIT = 50  # units `lod territory find` lists for a part of a name
 
 
 @main.command(name="list")

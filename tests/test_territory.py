@@ -458,6 +458,31 @@ def test_find_command(run):
     assert run("territory", "find", "1", "--kind", "county").exit_code == 2
 
 
+def test_find_command_lists_the_names_that_contain_a_part(run):
+    result = run("territory", "find", "hradec", "--kind", "okres")  # no okres is "Hradec"
+    assert result.exit_code == 0
+    assert "no unit is named 'hradec'; names that contain it" in result.stderr
+    assert [line.split("\t")[1].split(" (")[0] for line in result.stdout.splitlines()] == [
+        "okres Hradec Králové",
+        "okres Jindřichův Hradec",
+    ]
+    many = run("territory", "find", "ov")
+    assert many.exit_code == 0 and len(many.stdout.splitlines()) == 50
+    assert re.search(r"… and \d+ more: make the text longer, or choose --kind", many.stderr)
+
+
+def test_by_part_ignores_case_and_diacritics_and_lists_broadest_first():
+    index = lookup.load()
+    kinds = [(u.kind, u.name) for u in index.by_part("KRALOVE")][:3]
+    assert kinds == [
+        ("kraj", "Královéhradecký kraj"),
+        ("okres", "Hradec Králové"),
+        ("orp", "Dvůr Králové nad Labem"),
+    ]
+    assert index.by_part("  ") == [] and index.by_part("Atlantis") == []
+    assert {u.kind for u in index.by_part("hradec", "obec")} == {"obec"}
+
+
 def test_readme_refusal_example_matches_the_real_output(run, tmp_path, monkeypatch):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     shown = re.search(r"```\n(error: newer\.csv.*?)\n", readme).group(1)

@@ -141,12 +141,33 @@ class Index:
 
     def by_name(self, name: str, kind: str = "obec") -> list[Unit]:
         """Every unit of ``kind`` whose normalised name equals that of ``name``."""
+        return list(self._names()[kind_named(kind).key].get(normalize_name(name), ()))
+
+    def by_part(self, text: str, kind: str | None = None) -> list[Unit]:
+        """The units (of ``kind``, else of every kind, the broadest first) whose normalised
+        name contains that of ``text`` ("hradec" finds Hradec Králové and Jindřichův Hradec),
+        in the order of their normalised names: a person's search, not the linker's."""
+        part = normalize_name(text)
+        if not part:
+            return []
+        names = self._names()
+        keys = [kind_named(kind).key] if kind else [k.key for k in KINDS]
+        return [
+            unit
+            for key in keys
+            for name, units in sorted(names[key].items())
+            if part in name
+            for unit in units
+        ]
+
+    def _names(self) -> dict[str, dict[str, list[Unit]]]:
+        """kind -> normalised name -> units (built when first needed)."""
         if self._by_name is None:
             self._by_name = {k.key: {} for k in KINDS}
             for key, units in self._units.items():
                 for unit in units:
                     self._by_name[key].setdefault(normalize_name(unit.name), []).append(unit)
-        return list(self._by_name[kind_named(kind).key].get(normalize_name(name), ()))
+        return self._by_name
 
     def systems_of(self, code: str) -> list[tuple[str, str]]:
         """Every (kind, code system) in which ``code`` exists, e.g. for sniffing a column."""
