@@ -395,3 +395,37 @@ def test_missing_and_empty_files(tmp_path):
     with pytest.raises(BadInput, match="empty") as e:
         infer_metadata(tmp_path / "empty.csv", table_url=URL)
     assert e.value.hint
+
+
+# --- UTF-16: what Excel saves as "Unicode text" ------------------------------------------
+
+
+def test_excel_unicode_text_utf16_with_bom_and_tabs(tmp_path):
+    source = tmp_path / "obce.txt"
+    text = "Kód obce\tNázev\tPočet obyvatel\r\n569810\tHradec Králové\t92 000\r\n"
+    text += "574333\tJičín\t16 000\r\n"
+    source.write_bytes(text.encode("utf-16"))  # a BOM, little-endian here
+    prepared = prepare(source, tmp_path / "obce.csv", table_url=URL)
+    assert prepared.rows == 2
+    cols = columns(prepared.metadata)
+    assert cols["nazev"]["titles"] == "Název"  # no BOM, no NUL in the first title
+    assert cols["kod_obce"]["datatype"] == "string"
+    assert cols["pocet_obyvatel"]["datatype"] == {"base": "integer", "format": {"groupChar": " "}}
+    canonical = (tmp_path / "obce.csv").read_bytes().decode("utf-8")
+    assert canonical.splitlines()[1] == "569810,Hradec Králové,92 000"
+    # inferred metadata names the encoding, and reading the file with it gives the same RDF
+    metadata = infer_metadata(source, table_url=URL)
+    assert metadata["dialect"] == {"encoding": "utf-16", "delimiter": "\t"}
+    assert same_rdf((metadata, source), (prepared.metadata, tmp_path / "obce.csv"))
+
+
+def test_utf16_without_bom_is_told_by_its_nul_bytes():
+    from lod.tabular.sniff import sniff_encoding
+
+    text = "kód,název\n569810,Hradec Králové\n"
+    assert sniff_encoding(text.encode("utf-16-le")) == ("utf-16-le", False)
+    assert sniff_encoding(text.encode("utf-16-be")) == ("utf-16-be", False)
+    assert sniff_encoding(text.encode("utf-16")) == ("utf-16", True)
+    assert sniff_encoding(text.encode("cp1250")) == ("windows-1250", False)
+    assert sniff_encoding(text.encode("utf-8")) == ("utf-8", False)
+    assert sniff_encoding(b"a\x00") == ("utf-8", False)  # too short to tell

@@ -1,7 +1,8 @@
 """Guess the encoding, delimiter and line ends of a delimited text file from a sample.
 
 Czech files come as UTF-8 (often with a BOM) or Windows-1250; ISO-8859-2 is recognised when
-its bytes for š, ť, ž, Š, Ť, Ž appear and no Windows-1250-only byte does.
+its bytes for š, ť, ž, Š, Ť, Ž appear and no Windows-1250-only byte does; UTF-16 (what Excel
+saves as "Unicode text": a BOM, tabs) by its BOM, or without one by its NUL bytes.
 """
 
 from __future__ import annotations
@@ -30,9 +31,13 @@ class Sniffed:
 
 
 def sniff_encoding(sample: bytes) -> tuple[str, bool]:
-    """(Python codec name, has UTF-8 BOM)."""
+    """(Python codec name, has a BOM)."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8", True
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", True  # Excel's "Unicode text"; the codec reads the byte order
+    if (order := _utf16_order(sample)) is not None:
+        return f"utf-16-{order}", False
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8", False
@@ -42,6 +47,19 @@ def sniff_encoding(sample: bytes) -> tuple[str, bool]:
     if high & _LATIN2_LETTERS and not high & _CP1250_ONLY:
         return "iso-8859-2", False
     return "windows-1250", False
+
+
+def _utf16_order(sample: bytes) -> str | None:
+    """The byte order ("le" or "be") of UTF-16 text without a BOM (one of each two bytes of its ASCII
+    characters is NUL, which no 8-bit or UTF-8 table has); None for anything else."""
+    even, odd = sample[0:4096:2], sample[1:4096:2]
+    if len(odd) < 4:
+        return None
+    if odd.count(0) >= len(odd) // 2 and not even.count(0):
+        return "le"
+    if even.count(0) >= len(even) // 2 and not odd.count(0):
+        return "be"
+    return None
 
 
 def sniff_delimiter(text: str) -> str:
