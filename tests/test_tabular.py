@@ -429,3 +429,25 @@ def test_utf16_without_bom_is_told_by_its_nul_bytes():
     assert sniff_encoding(text.encode("cp1250")) == ("windows-1250", False)
     assert sniff_encoding(text.encode("utf-8")) == ("utf-8", False)
     assert sniff_encoding(b"a\x00") == ("utf-8", False)  # too short to tell
+
+
+@pytest.mark.parametrize(
+    "head, what, fix",
+    [
+        (
+            b"PK\x03\x04\x14\x00",
+            "a ZIP file: an XLSX or ODS workbook",
+            "real suffix (.xlsx or .ods)",
+        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "an Excel 97-2003 workbook", "suffix .xls"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "a PDF document", "as CSV, XLSX or ODS"),
+    ],
+)
+def test_a_workbook_or_pdf_under_a_csv_name_is_named(tmp_path, head, what, fix):
+    source = tmp_path / "tabulka.csv"
+    source.write_bytes(head + bytes(range(256)) * 8)
+    with pytest.raises(BadInput) as info:
+        prepare(source, tmp_path / "out.csv", table_url=URL)
+    assert f"this is not a table of text but {what}" in info.value.message
+    assert fix in info.value.hint and info.value.where == str(source)
+    assert not (tmp_path / "out.csv").exists()

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import BadInput
 from .dialect import Dialect
 
 SAMPLE = 1 << 16
@@ -91,9 +92,29 @@ def sniff_line_terminator(text: str) -> list[str] | None:
     return None
 
 
+# files that are not tables of text, by their first bytes: what they are, and the fix
+_NOT_TEXT = (
+    (
+        b"PK\x03\x04",
+        "a ZIP file: an XLSX or ODS workbook under the wrong suffix?",
+        "give it its real suffix (.xlsx or .ods): lod reads workbooks too (--sheet chooses "
+        "the sheet)",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an Excel 97-2003 workbook (or another OLE2 document)",
+        "give it the suffix .xls: lod reads workbooks too (--sheet chooses the sheet)",
+    ),
+    (b"%PDF-", "a PDF document", "export the table from its source as CSV, XLSX or ODS"),
+)
+
+
 def sniff(path: Path) -> Sniffed:
     with open(path, "rb") as f:
         sample = f.read(SAMPLE)
+    for magic, what, hint in _NOT_TEXT:
+        if sample.startswith(magic):
+            raise BadInput(f"this is not a table of text but {what}", where=str(path), hint=hint)
     encoding, bom = sniff_encoding(sample)
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
     if bom:
