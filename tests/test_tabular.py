@@ -451,3 +451,34 @@ def test_a_workbook_or_pdf_under_a_csv_name_is_named(tmp_path, head, what, fix):
     assert f"this is not a table of text but {what}" in info.value.message
     assert fix in info.value.hint and info.value.where == str(source)
     assert not (tmp_path / "out.csv").exists()
+
+
+# --- dates that a few values keep from being dates ---------------------------------------
+
+
+def test_nearly_all_dates_says_which_values_keep_the_column_text(tmp_path):
+    days = [f"{d}. 3. 2024" for d in range(1, 11)]
+    source = tmp_path / "platby.csv"
+    rows = [f"{i};{day}" for i, day in enumerate([*days, "31. 2. 2024", "2024-03-12"], 1)]
+    source.write_text("Číslo;Datum úhrady\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    prepared = prepare(source, tmp_path / "out.csv", table_url=URL)
+    assert columns(prepared.metadata)["datum_uhrady"]["datatype"] == "string"
+    (warning,) = [w for w in prepared.warnings if "Datum úhrady" in w]
+    assert warning.startswith("platby.csv: column 'Datum úhrady': 10 of 12 distinct values")
+    assert "are dates (d. M. yyyy), but 2 are not ('2024-03-12', '31. 2. 2024')" in warning
+    assert "or give the column its datatype in the CSVW schema" in warning
+
+
+def test_no_date_warning_for_dates_or_for_text_with_a_date_in_it(tmp_path):
+    dates = "Datum\n" + "\n".join(f"{d}. 3. 2024" for d in range(1, 11)) + "\n"
+    (tmp_path / "dates.csv").write_text(dates, encoding="utf-8")
+    prepared = prepare(tmp_path / "dates.csv", tmp_path / "a.csv", table_url=URL)
+    assert columns(prepared.metadata)["datum"]["datatype"] == {
+        "base": "date",
+        "format": "d. M. yyyy",
+    }
+    notes = ["oprava střechy", "nákup", "1. 3. 2024", "úhrada faktury", "2. 3. 2024"]
+    (tmp_path / "notes.csv").write_text("Poznámka\n" + "\n".join(notes) + "\n", encoding="utf-8")
+    for name in ("dates.csv", "notes.csv"):
+        warnings = prepare(tmp_path / name, tmp_path / "b.csv", table_url=URL).warnings
+        assert not any("distinct values are dates" in w for w in warnings), name

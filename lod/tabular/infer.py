@@ -188,25 +188,11 @@ class ColumnGuess:
         self.decimal_char = char
 
     def _date(self, v: str) -> None:
-        shape = None
-        try:
-            if m := _ISO_DATE.fullmatch(v):
-                dt.date(int(m[1]), int(m[2]), int(m[3]))
-                shape = ("iso",)
-            elif m := _ISO_DATETIME.fullmatch(v):
-                dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[5]), int(m[6]))
-                shape = ("isotime", m[4], bool(m[7]))
-            elif (m := _CZ_DATE.fullmatch(v)) and m[2] == m[4]:
-                dt.date(int(m[5]), int(m[3]), int(m[1]))
-                shape = ("cz", m[2] + m[4], m[6] is not None, bool(m[8]))
-                self.short_day |= len(m[1]) == 1
-                self.short_month |= len(m[3]) == 1
-                if m[6] is not None:
-                    if int(m[6]) > 23:
-                        raise ValueError
-                    self.short_hour |= len(m[6]) == 1
-        except ValueError:
-            shape = None
+        shape, short = date_shape(v)
+        if shape is not None and shape[0] == "cz":
+            self.short_day |= short[0]
+            self.short_month |= short[1]
+            self.short_hour |= short[2]
         if shape is None or self.date_shape not in (None, shape):
             self.date = False
         self.date_shape = shape
@@ -245,6 +231,69 @@ class ColumnGuess:
         if self.date and self.date_shape:
             return _date_datatype(self)
         return "string"
+
+
+def date_shape(v: str) -> tuple[tuple | None, tuple[bool, bool, bool]]:
+    """The shape of a date or date-time value (None: not a valid one) and whether its day,
+    month and hour are written with one digit."""
+    short = (False, False, False)
+    try:
+        if m := _ISO_DATE.fullmatch(v):
+            dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return ("iso",), short
+        if m := _ISO_DATETIME.fullmatch(v):
+            dt.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[5]), int(m[6]))
+            return ("isotime", m[4], bool(m[7])), short
+        if (m := _CZ_DATE.fullmatch(v)) and m[2] == m[4]:
+            dt.date(int(m[5]), int(m[3]), int(m[1]))
+            if m[6] is not None and int(m[6]) > 23:
+                return None, short
+            short = (len(m[1]) == 1, len(m[3]) == 1, m[6] is not None and len(m[6]) == 1)
+            return ("cz", m[2] + m[4], m[6] is not None, bool(m[8])), short
+    except ValueError:
+        pass
+    return None, short
+
+
+def column_warnings(title: str, guess: ColumnGuess) -> list[str]:
+    """What a steward should know about the guess of a column: numbers Excel mangled, dates
+    that a few values keep from being dates."""
+    return [w for w in (scientific_warning(title, guess), date_warning(title, guess)) if w]
+
+
+NEAR_DATES = 3  # distinct dates of one format at least, and 4 of 5 distinct values, to warn
+MAX_NAMED = 3  # values a warning quotes
+
+
+def date_warning(title: str, guess: ColumnGuess) -> str | None:
+    """A text column whose values are nearly all dates of one format: the few others (an
+    impossible date, another format, a word) keep it text. Told from the distinct values the
+    guess remembers (not at all when it remembers too many to tell)."""
+    if guess.describe(title)["datatype"] != "string" or len(guess.known) >= KNOWN:
+        return None
+    by_shape: dict[tuple, list[str]] = {}
+    for value in guess.known:
+        shape, _ = date_shape(value)
+        if shape is not None:
+            by_shape.setdefault(shape, []).append(value)
+    if not by_shape:
+        return None
+    dates = max(by_shape.values(), key=len)
+    others = sorted(guess.known - set(dates))
+    if not others or len(dates) < NEAR_DATES or len(dates) < 4 * len(others):
+        return None
+    sample = ColumnGuess()
+    for value in dates:
+        sample._date(value)
+    datatype = _date_datatype(sample)
+    fmt = datatype["format"] if isinstance(datatype, dict) else "ISO 8601"
+    named = ", ".join(map(repr, others[:MAX_NAMED])) + (" …" if len(others) > MAX_NAMED else "")
+    return (
+        f"column {title!r}: {len(dates)} of {len(guess.known)} distinct values are dates "
+        f"({fmt}), but {len(others)} {'is' if len(others) == 1 else 'are'} not ({named}), so "
+        "the column stays text — correct those values (or leave them empty), or give the "
+        "column its datatype in the CSVW schema"
+    )
 
 
 def is_identifier(title: str) -> bool:

@@ -17,7 +17,7 @@ from lod.errors import BadInput
 
 from .derive import Linked, LinkingSink
 from .dialect import Dialect
-from .infer import ColumnGuess, clean_title, column_names, scientific_warning
+from .infer import ColumnGuess, clean_title, column_names, column_warnings
 from .metadata import CSVW_CONTEXT
 from .read import RowNotes, open_records, repair_row
 from .sheets import is_spreadsheet, sheet_rows
@@ -118,9 +118,9 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
         dialect.skip_rows = leading_blank
         dialect.skip_blank_rows = blank
     result.warnings = notes.lines() + [
-        w
+        f"{where}: {w}"
         for t, g in zip(result.titles, result.guesses, strict=True)
-        if (w := scientific_warning(t, g))
+        for w in column_warnings(t, g)
     ]
     return result
 

@@ -168,12 +168,12 @@ def convert(
         if base == table_url and infer and territory is not None:
             return _linked(table, table_url, files, report, minimal, chunks, territory(), parallel)
         if base == table_url and infer:  # nothing found: lod infers the schema
-            from .infer import scientific_warning
+            from .infer import column_warnings
             from .prepare import build_metadata, scan
 
             result = scan(table)  # its row repairs are reported again when the rows are read
             for title, guess in zip(result.titles, result.guesses, strict=True):
-                if note := scientific_warning(title, guess):
+                for note in column_warnings(title, guess):
                     warnings.append(f"{display(table_url)}: {note}")
             metadata = build_metadata(
                 result,
@@ -230,7 +230,7 @@ def _linked(table, url, files, report, minimal, chunks, index, parallel=False):
     """Inferred metadata with links: the original file when the links need no derived
     column, else a temporary canonical copy with them (blank rows kept: rows keep their
     numbers)."""
-    from .infer import scientific_warning
+    from .infer import column_warnings
     from .linking import describe_metadata
     from .prepare import build_metadata, canonical_dialect, write_canonical
 
@@ -250,7 +250,7 @@ def _linked(table, url, files, report, minimal, chunks, index, parallel=False):
         if not derived:
             shutil.rmtree(tmp, ignore_errors=True)
             for title, guess in zip(result.titles, result.guesses, strict=True):
-                if note := scientific_warning(title, guess):
+                for note in column_warnings(title, guess):
                     report.warnings.append(f"{display(url)}: {note}")
             return _run(
                 metadata,
