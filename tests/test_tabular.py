@@ -482,3 +482,33 @@ def test_no_date_warning_for_dates_or_for_text_with_a_date_in_it(tmp_path):
     for name in ("dates.csv", "notes.csv"):
         warnings = prepare(tmp_path / name, tmp_path / "b.csv", table_url=URL).warnings
         assert not any("distinct values are dates" in w for w in warnings), name
+
+
+def test_nearly_all_numbers_says_which_values_keep_the_column_text(tmp_path):
+    counts = [str(n * 7) for n in range(1, 11)]
+    rows = [
+        f"{i};{n};{d}"
+        for i, (n, d) in enumerate(
+            zip([*counts, "neuvedeno"], [*(f"{k},5" for k in range(10)), "3.25"], strict=True), 1
+        )
+    ]
+    source = tmp_path / "skoly.csv"
+    source.write_text("Pořadí;Počet žáků;Podíl\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    prepared = prepare(source, tmp_path / "out.csv", table_url=URL)
+    cols = columns(prepared.metadata)
+    assert cols["pocet_zaku"]["datatype"] == cols["podil"]["datatype"] == "string"
+    (count,) = [w for w in prepared.warnings if "'Počet žáků'" in w]
+    assert "10 of 11 distinct values are numbers, but 1 is not ('neuvedeno')" in count
+    assert 'add them to the column\'s null values in the CSVW schema ("null"' in count
+    (share,) = [w for w in prepared.warnings if "'Podíl'" in w]
+    assert "are numbers with a decimal comma, but 1 is not ('3.25')" in share
+
+
+def test_no_number_warning_for_codes_phones_numbers_or_text(tmp_path):
+    header = "Kód školy;Telefon;Počet;Poznámka"
+    rows = [f"{600 + i};{495000000 + i};{i};oprava č. {i}" for i in range(1, 11)]
+    rows += ["A12;neuvedeno;11;12", "B7;-;12;13"]
+    (tmp_path / "t.csv").write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    prepared = prepare(tmp_path / "t.csv", tmp_path / "out.csv", table_url=URL)
+    assert columns(prepared.metadata)["pocet"]["datatype"] == "integer"
+    assert not any("distinct values are numbers" in w for w in prepared.warnings)

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from collections import Counter
 
 MISSING = {"", "-"}
 _INT = re.compile(r"-?\d+")
@@ -256,12 +257,13 @@ def date_shape(v: str) -> tuple[tuple | None, tuple[bool, bool, bool]]:
 
 
 def column_warnings(title: str, guess: ColumnGuess) -> list[str]:
-    """What a steward should know about the guess of a column: numbers Excel mangled, dates
-    that a few values keep from being dates."""
-    return [w for w in (scientific_warning(title, guess), date_warning(title, guess)) if w]
+    """What a steward should know about the guess of a column: numbers Excel mangled, and
+    dates or numbers that a few values keep from being dates or numbers."""
+    found = (scientific_warning(title, guess), date_warning(title, guess))
+    return [w for w in (*found, number_warning(title, guess)) if w]
 
 
-NEAR_DATES = 3  # distinct dates of one format at least, and 4 of 5 distinct values, to warn
+NEAR_MISS = 3  # values of the type at least, and 4 of 5 distinct values, to warn
 MAX_NAMED = 3  # values a warning quotes
 
 
@@ -279,20 +281,71 @@ def date_warning(title: str, guess: ColumnGuess) -> str | None:
     if not by_shape:
         return None
     dates = max(by_shape.values(), key=len)
-    others = sorted(guess.known - set(dates))
-    if not others or len(dates) < NEAR_DATES or len(dates) < 4 * len(others):
-        return None
     sample = ColumnGuess()
     for value in dates:
         sample._date(value)
     datatype = _date_datatype(sample)
     fmt = datatype["format"] if isinstance(datatype, dict) else "ISO 8601"
+    return _spoiled(
+        title,
+        guess,
+        dates,
+        f"dates ({fmt})",
+        "correct those values (or leave them empty), or give the column its datatype in the "
+        "CSVW schema",
+    )
+
+
+def number_warning(title: str, guess: ColumnGuess) -> str | None:
+    """A text column whose values are nearly all numbers: the few others ("neuvedeno", "x",
+    "1.5" among decimal commas) keep it text. Not for codes (leading zeros, identifier or
+    phone titles), which are text on purpose."""
+    if (
+        guess.leading_zero
+        or guess.too_long
+        or is_identifier(title)
+        or _PHONE.search(title)
+        or guess.describe(title)["datatype"] != "string"
+        or len(guess.known) >= KNOWN
+    ):
+        return None
+    forms = {v: _number_form(v) for v in guess.known}
+    chars = Counter(f for f in forms.values() if f)  # the decimal characters used
+    char = chars.most_common(1)[0][0] if chars else ""
+    numbers = [v for v, f in forms.items() if f in ("", char)]
+    what = "numbers with a decimal comma" if char == "," else "numbers"
+    return _spoiled(
+        title,
+        guess,
+        numbers,
+        what,
+        'if they stand for "no value", add them to the column\'s null values in the CSVW '
+        'schema ("null": ["", "-", …]), else correct them',
+    )
+
+
+def _number_form(v: str) -> str | None:
+    """The decimal character of a number ("" for an integer); None for anything else."""
+    if _INT.fullmatch(v):
+        return ""
+    if m := _DEC.fullmatch(v):
+        return m[1]
+    if m := _GROUPED.fullmatch(v):
+        return m[2] or ""
+    return None
+
+
+def _spoiled(title: str, guess: ColumnGuess, typed: list[str], what: str, fix: str):
+    """The warning for a column whose distinct values are nearly all `typed` (None when
+    they are not: too few, or too many others)."""
+    others = sorted(guess.known - set(typed))
+    if not others or len(typed) < NEAR_MISS or len(typed) < 4 * len(others):
+        return None
     named = ", ".join(map(repr, others[:MAX_NAMED])) + (" …" if len(others) > MAX_NAMED else "")
     return (
-        f"column {title!r}: {len(dates)} of {len(guess.known)} distinct values are dates "
-        f"({fmt}), but {len(others)} {'is' if len(others) == 1 else 'are'} not ({named}), so "
-        "the column stays text — correct those values (or leave them empty), or give the "
-        "column its datatype in the CSVW schema"
+        f"column {title!r}: {len(typed)} of {len(guess.known)} distinct values are {what}, but "
+        f"{len(others)} {'is' if len(others) == 1 else 'are'} not ({named}), so the column "
+        f"stays text — {fix}"
     )
 
 
