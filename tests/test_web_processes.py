@@ -108,3 +108,11 @@ def test_access_log_is_one_json_object_per_request(client, caplog):
     assert record["query"] == "page=1" and record["status"] == 200
     assert record["agent"] == "nkod/0.0.1" and record["accept"] == "text/turtle"
     assert record["ms"] >= 0 and record["pid"] > 0
+
+
+def test_access_log_reads_paths_and_queries_as_utf8(client, caplog):
+    with caplog.at_level("INFO", logger="lod.access"):
+        client.get("/datasets/léky?q=Hradec Králové")
+    (record,) = [json.loads(r.getMessage()) for r in caplog.records if r.name == "lod.access"]
+    assert record["path"] == "/datasets/léky" and record["status"] == 404
+    assert record["query"] == "q=Hradec Králové"  # raw UTF-8 bytes in the query string

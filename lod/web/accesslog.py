@@ -66,8 +66,12 @@ class AccessLog:
 
 
 def _text(wsgi: str) -> str:
-    """A WSGI environ string (bytes as latin-1) as the UTF-8 text it carries."""
-    return wsgi.encode("latin-1").decode("utf-8", "replace")
+    """A WSGI environ string (bytes as latin-1) as the UTF-8 text it carries (a server that
+    put decoded text there is taken at its word)."""
+    try:
+        return wsgi.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return wsgi
 
 
 def to_stderr() -> None:
