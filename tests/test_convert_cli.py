@@ -143,3 +143,22 @@ def test_output_file_gets_the_usual_permissions(tmp_path):
         assert stat.S_IMODE(out.stat().st_mode) == 0o640
     finally:
         os.umask(old)
+
+
+def test_a_utf16_file_under_utf8_metadata_is_named_utf16(tmp_path):
+    """The CSVW default encoding is UTF-8; a UTF-16 file (Excel's "Unicode text") read so
+    fails, and the hint names UTF-16, not the 8-bit reading of its bytes."""
+    table = tmp_path / "obce.csv"
+    table.write_bytes("kod\tnazev\r\n569810\tHradec Králové\r\n".encode("utf-16"))
+    metadata = tmp_path / "obce.csv-metadata.json"
+    metadata.write_text(
+        '{"@context": "http://www.w3.org/ns/csvw", "url": "obce.csv", "dialect": '
+        '{"delimiter": "\\t"}, "tableSchema": {"columns": [{"name": "kod", "titles": "kod"}, '
+        '{"name": "nazev", "titles": "nazev"}]}}',
+        encoding="utf-8",
+    )
+    result = lod(table, "-f", "nt")
+    assert result.exit_code == 2
+    assert "the file is not valid utf-8" in result.stderr
+    assert "the bytes read as utf-16 ('kod'); " in result.stderr
+    assert 'set "dialect": {"encoding": "utf-16"}' in result.stderr

@@ -202,7 +202,9 @@ def _records(path, dialect, where, on_comment) -> Iterator[tuple[int, list[str]]
 
 def decode_error(e: DecodeFailure, where: str, row: int) -> BadInput:
     guess = ""
-    for other in ("utf-8", "windows-1250"):
+    # UTF-16 (Excel's "Unicode text") first: its NUL bytes decode as 8-bit text too
+    utf16 = e.bad.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in e.bad
+    for other in ("utf-16", "utf-8", "windows-1250") if utf16 else ("utf-8", "windows-1250"):
         if codecs.lookup(other).name != codecs.lookup(e.encoding).name:
             try:
                 text = e.bad.decode(other, "strict")
