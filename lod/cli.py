@@ -433,23 +433,10 @@ def _is_ingest_record(source: str) -> bool:
 def _validate_ingest_record(path: Path):
     """The record checked as `lod ingest` would publish it (NKOD's rules, the OFN schemas and
     DCAT-AP 3), its IRIs minted from the file name."""
-    from . import validate as checks
-    from .catalog import ofn
-    from .catalog.record import dataset_document, load_record, normalize_record
-    from .validate import locate
-    from .validate.profiles import _quiet_rdflib
-    from .validate.report import Report
+    from .catalog.record import load_record
+    from .validate.records import validate_record
 
-    settings = _settings()
-    record, notes = normalize_record(load_record(path), source=str(path))
-    document = dataset_document(record, dataset_id=_record_id(path), settings=settings)
-    with _quiet_rdflib():
-        graph = ofn.to_graph(document)
-        problems = notes + checks.check_document(
-            document, graph, own_base=checks.own_http_base(settings), settings=settings
-        )
-    located = [locate.locate(p, document, document.get("iri", "")) for p in problems]
-    return Report(str(path), "lod ingest", locate.merge(located))
+    return validate_record(load_record(path), str(path), _settings(), _record_id(path))
 
 
 def _record_id(path: Path) -> str:

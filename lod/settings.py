@@ -183,6 +183,8 @@ class Settings:
     values: dict[str, Any] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "values":  # e.g. while pickle builds a copy
+            raise AttributeError(name)
         try:
             return self.values[name]
         except KeyError:

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import rdflib
+import yaml
 from werkzeug.serving import make_server
 
 from lod.app import create_app
@@ -198,6 +199,42 @@ def test_pasted_and_uploaded_records(client):
     report = uploaded.get_json()
     assert report["profile"] == "hvd" and report["source"] == "zaznam.jsonld"
     assert any(p["key"] == "kategorie_hvd" for p in report["errors"])
+
+
+def test_a_record_as_lod_ingest_takes_it_is_checked_as_it_would_be_published(client):
+    """YAML, or JSON without @context: pasted or uploaded, the record is checked like
+    `lod validate RECORD.yaml` checks it (IRIs minted, NKOD, OFN schemas, DCAT-AP 3)."""
+    accept = {"Accept": "application/json"}
+    text = VALID.read_text(encoding="utf-8")
+    pasted = client.post("/validate", data={"text": text, "profile": "nkod"}, headers=accept)
+    assert pasted.status_code == 200, pasted.text
+    report = pasted.get_json()
+    assert report["profile"] == "lod ingest" and report["conforms"], report
+    wrong = text.replace("frequency/ANNUAL", "frequency/ANUAL").encode()
+    uploaded = client.post(
+        "/validate", data={"file": (open_bytes(wrong), "zaznam.yaml")}, headers=accept
+    )
+    report = uploaded.get_json()
+    assert report["source"] == "zaznam.yaml" and not report["conforms"]
+    assert [p["key"] for p in report["errors"]] == ["periodicita_aktualizace"]
+    as_json = json.dumps(yaml.safe_load(text), ensure_ascii=False)
+    posted = client.post("/validate", data={"text": as_json}, headers=accept)
+    assert posted.get_json()["profile"] == "lod ingest"
+    broken = client.post("/validate", data={"text": "název:\n  cs: [Rozpočet\n"}, headers=accept)
+    assert broken.status_code == 400
+    assert broken.get_json()["where"].startswith("(vložený text):3:")
+    assert "invalid YAML" in broken.get_json()["error"]
+
+
+def test_turtle_with_sparql_prefixes_is_not_taken_for_yaml(client):
+    turtle = (
+        "PREFIX dcat: <http://www.w3.org/ns/dcat#>\n"
+        "<https://data.example.cz/datasets/x> a dcat:Dataset .\n"
+    )
+    report = client.post(
+        "/validate", data={"text": turtle}, headers={"Accept": "application/json"}
+    ).get_json()
+    assert report["profile"] == "nkod" and not report["conforms"]
 
 
 def open_bytes(data: bytes):

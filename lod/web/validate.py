@@ -17,6 +17,7 @@ depends on how the server is reached.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from flask import Blueprint, Response, current_app, render_template, request
@@ -26,7 +27,7 @@ from ..errors import BadInput, LodError, NotAcceptable
 from ..fetch import Answer, Fetcher
 from ..harvest import HarvestReport, check_any, check_record
 from ..iris import DATASET_ID
-from ..validate import profiles, worker
+from ..validate import profiles, records, worker
 from ..validate.report import Report
 from .catalog import _dataset_graph
 from .errors import _wants_html
@@ -197,10 +198,14 @@ def _fetch(url: str, settings, limit: int) -> tuple[bytes, str | None]:
 
 
 def _run(data: bytes, profile: str, name: str, hint: str | None) -> Report:
-    timeout = services().settings.validate_timeout
-    if not timeout:
-        return profiles.validate_bytes(data, profile, name=name, hint=hint)
-    return worker.run(profiles.validate_bytes, data, profile, name=name, hint=hint, timeout=timeout)
+    settings = services().settings
+    record = records.record_form(data, name) if hint != "turtle" else None
+    if record is not None:  # as `lod ingest --meta` takes it: checked as it would publish it
+        call = functools.partial(records.validate_record, record, name, settings)
+    else:
+        call = functools.partial(profiles.validate_bytes, data, profile, name=name, hint=hint)
+    timeout = settings.validate_timeout
+    return worker.run(call, timeout=timeout) if timeout else call()
 
 
 def _table(table, schema, settings, limit: int) -> Report:
