@@ -41,7 +41,8 @@ def record_form(data: bytes, name: str) -> dict | None:
         except json.JSONDecodeError:
             return None  # the JSON-LD reader says what is wrong
         return record if _is_record(record) else None
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    lines = (line for line in text.splitlines() if line.strip())
+    first = next((line for line in lines if not line.lstrip().startswith("#")), "")
     if not _YAML_KEY.match(first) or first.lstrip().startswith(("PREFIX", "BASE")):
         return None
     try:
