@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
 from lod.catalog import ofn
-from lod.catalog.catalog import dataset_graph, dataset_json
+from lod.catalog.catalog import dataset_graph, dataset_json, dataset_summaries
 from lod.catalog.importer import import_catalog, mapped_source
 from lod.cli import main
 from lod.settings import load_settings
@@ -126,3 +126,20 @@ def test_import_refuses_records_with_other_errors(tmp_path, settings, store):
     assert f"refused     {KHK}{names[1]}.jsonld" in result.output
     assert "téma (dcat:theme)" in result.output
     assert "1 of 2 records imported" in result.output
+
+
+def test_the_catalogue_page_shows_what_each_record_says(imported):
+    """The catalogue page reads its summaries with one query (`dataset_summaries`); they are
+    the fields of each record's OFN document the page shows, in the same order."""
+    settings, store, report = imported
+    summaries = dataset_summaries(store, settings, [r.iri for r in report.imported])
+    for record, summary in zip(report.imported, summaries, strict=True):
+        full = dataset_json(dataset_graph(store, settings, record.dataset_id), record.iri)
+        assert summary["iri"] == record.iri and summary["id"] == record.dataset_id
+        for key in ("název", "popis", "téma"):
+            assert summary.get(key) == full.get(key), (record.source, key)
+        shown = [d["formát"] for d in full.get("distribuce", []) if d.get("formát")]
+        assert [d["formát"] for d in summary.get("distribuce", [])] == shown, record.source
+    assert sum(len(s.get("distribuce", [])) for s in summaries) == 1460  # formats shown
+    elsewhere = "https://data.elsewhere.example/datasets/x"
+    assert dataset_summaries(store, settings, [elsewhere]) == [{"iri": elsewhere, "id": None}]

@@ -11,6 +11,7 @@ IRI's prefix.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -207,18 +208,28 @@ def to_ofn(graph: rdflib.Graph, subject: rdflib.term.Node, typ: str, *, top: boo
         out["iri"] = str(subject)
     out["typ"] = typ
     for key in cls.keys:
-        values = sorted(graph.objects(subject, key.predicate), key=_sort_key)
-        if key.kind in (IRI, IRIS):
-            values = [v for v in values if isinstance(v, URIRef) and _matches(key, str(v))]
-        if not values:
-            continue
-        value = _encode(graph, key, values)
+        values = graph.objects(subject, key.predicate)
+        if key.kind == NODE:
+            nodes = sorted(values, key=sort_key)
+            value = _encode(graph, key, nodes) if nodes else None
+        else:
+            value = encode_values(key, values)
         if value not in (None, {}, []):
             out[key.key] = value
     return out
 
 
-def _sort_key(term) -> tuple:
+def encode_values(key: Key, values: Iterable) -> object:
+    """The OFN value of a key that is not a nested object, from its RDF ``values`` in any
+    order (None when none of them fits the key)."""
+    values = sorted(values, key=sort_key)
+    if key.kind in (IRI, IRIS):
+        values = [v for v in values if isinstance(v, URIRef) and _matches(key, str(v))]
+    return _encode(None, key, values) if values else None
+
+
+def sort_key(term) -> tuple:
+    """The order of the values of a key (and of nested objects) in OFN documents."""
     return (getattr(term, "language", None) or "", str(term))
 
 

@@ -61,7 +61,7 @@ def catalog_response(description: dict, datasets: list[str], suffix: str | None)
         return respond(fmt, json.dumps(doc, ensure_ascii=False, indent=2), link=link)
     if fmt.name == "html":
         summaries = sorted(
-            (_summary(svc, iri) for iri in datasets),
+            catalog_mod.dataset_summaries(svc.store, svc.settings, list(datasets)),
             key=lambda d: _collation_key(text_filter(d.get("název")) or d["iri"]),
         )
         return respond(
@@ -94,14 +94,6 @@ def _distribution_rank(dist: dict) -> tuple:
     order = [served.key for served in SERVED]
     key = dist.get("iri", "").rsplit("/", 1)[-1]
     return ("přístupová_služba" in dist, order.index(key) if key in order else len(order), key)
-
-
-def _summary(svc, iri: str) -> dict:
-    dataset_id = svc.iris.dataset_id_of(iri)
-    graph = catalog_mod.dataset_graph(svc.store, svc.settings, dataset_id) if dataset_id else None
-    doc = catalog_mod.dataset_json(graph, iri) if graph is not None and len(graph) else {"iri": iri}
-    doc["id"] = dataset_id
-    return doc
 
 
 def _dataset_graph(dataset_id: str):
