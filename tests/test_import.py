@@ -6,6 +6,7 @@ what NKOD does with the source catalogue today."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import rdflib
@@ -143,3 +144,22 @@ def test_the_catalogue_page_shows_what_each_record_says(imported):
     assert sum(len(s.get("distribuce", [])) for s in summaries) == 1460  # formats shown
     elsewhere = "https://data.elsewhere.example/datasets/x"
     assert dataset_summaries(store, settings, [elsewhere]) == [{"iri": elsewhere, "id": None}]
+
+
+def test_a_catalogue_card_names_each_format_once(imported):
+    settings, store, report = imported
+    from lod.app import create_app
+
+    client = create_app(settings, store).test_client()
+    page = client.get("/catalog", headers={"Accept": "text/html"}).data.decode()
+    cards = page.split('<li class="card">')[1:]
+    assert len(cards) == 165
+    badges = [re.findall(r'<li class="badge">([^<]*)</li>', card) for card in cards]
+    assert all(len(b) == len(set(b)) for b in badges)
+    summaries = dataset_summaries(store, settings, [r.iri for r in report.imported])
+    repeated = [
+        s
+        for s in summaries
+        if len({d["formát"] for d in s.get("distribuce", [])}) < len(s.get("distribuce", []))
+    ]
+    assert len(repeated) > 100  # most records have several files of one format
