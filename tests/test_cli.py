@@ -90,6 +90,15 @@ def test_ingest_bad_input_is_exit_2_with_a_hint(run, tmp_path):
     assert "did you mean 'název'" in result.output
 
 
+def test_every_unknown_key_of_a_record_is_named_at_once(run, tmp_path):
+    bad = tmp_path / "r.yaml"
+    bad.write_text("nazev: Rozpočet\npopsi: x\nzbytecny: 1\n", encoding="utf-8")
+    result = run("validate", bad)
+    assert result.exit_code == 2
+    assert "unknown keys 'nazev', 'popsi', 'zbytecny'" in result.output
+    assert "'nazev': did you mean 'název'? 'popsi': did you mean 'popis'?" in result.output
+
+
 def test_readme_record_example_is_valid(tmp_path, settings):
     """The record shown in the README publishes as shown."""
     from lod.publish import prepare_record

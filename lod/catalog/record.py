@@ -98,6 +98,26 @@ def _plain(value):
     return value
 
 
+def _refuse_unknown(unknown: list, allowed: set[str], source: str) -> None:
+    """Refuse a record's unknown keys, all of them at once, each with its likely meaning."""
+    if not unknown:
+        return
+    known = sorted(allowed - {"@context"})
+    guesses = {key: difflib.get_close_matches(str(key), known, n=1, cutoff=0.6) for key in unknown}
+    if len(unknown) == 1:
+        (key,) = unknown
+        message = f"unknown key {key!r}"
+        hint = f"did you mean {guesses[key][0]!r}? " if guesses[key] else ""
+    else:
+        message = "unknown keys " + ", ".join(map(repr, unknown))
+        hint = "".join(f"{k!r}: did you mean {g[0]!r}? " for k, g in guesses.items() if g)
+    raise BadInput(
+        message,
+        where=source,
+        hint=hint + "use the keys of the OFN 2024-05-28 dataset record (see README)",
+    )
+
+
 def normalize_record(
     record: dict, *, source: str = "record", metadata_only: bool = False
 ) -> tuple[dict, list[Problem]]:
@@ -112,15 +132,8 @@ def normalize_record(
     notes: list[Problem] = []
     out: dict = {}
     allowed = set(DATASET_KEYS) | EXTRA_KEYS | OWN_KEYS
+    _refuse_unknown([key for key in record if key not in allowed], allowed, source)
     for key, value in record.items():
-        if key not in allowed:
-            close = difflib.get_close_matches(key, sorted(allowed - {"@context"}), n=1, cutoff=0.6)
-            raise BadInput(
-                f"unknown key {key!r}",
-                where=source,
-                hint=(f"did you mean {close[0]!r}? " if close else "")
-                + "use the keys of the OFN 2024-05-28 dataset record (see README)",
-            )
         if key == "@context":
             if value not in (ofn.CONTEXT_2024, ofn.CONTEXT_2021):
                 raise BadInput(
