@@ -167,10 +167,7 @@ def ingest(
         click.echo(f"prvek_rúian (dct:spatial) from the linked rows: {iri}", err=True)
     if result.shapes:
         click.echo(f"shapes: {result.shapes}", err=True)
-    click.echo(
-        f"published {result.iri} ({result.rows} row{'' if result.rows == 1 else 's'}, "
-        f"{result.triples} triples)"
-    )
+    click.echo(f"published {result.iri} ({result.size})")
 
 
 def _cube_options(cube: bool, dimensions, measures, period, units):

@@ -34,8 +34,8 @@ def load_demo(settings) -> Iterator[str]:
             )
             linked = ", ".join(repr(line.split("'")[1]) for line in result.links)
             yield (
-                f"published {result.iri} ({result.rows} row{'' if result.rows == 1 else 's'}, "
-                f"{result.triples} triples" + (f"; linked to RÚIAN: {linked})" if linked else ")")
+                f"published {result.iri} ({result.size}"
+                + (f"; linked to RÚIAN: {linked})" if linked else ")")
             )
     finally:
         store.close()

@@ -66,6 +66,11 @@ class Published:
     spatial: list[str] = field(default_factory=list)  # prvek_rúian set from the linked rows
     shapes: str = ""  # how the data was checked against its SHACL shapes
 
+    @property
+    def size(self) -> str:
+        """The rows and triples as `lod ingest` and `lod demo` say them: "1 row, 12 triples"."""
+        return f"{self.rows} row{'' if self.rows == 1 else 's'}, {self.triples} triples"
+
 
 @dataclass
 class Produced:

@@ -218,6 +218,9 @@ def test_a_record_as_lod_ingest_takes_it_is_checked_as_it_would_be_published(cli
     report = uploaded.get_json()
     assert report["source"] == "zaznam.yaml" and not report["conforms"]
     assert [p["key"] for p in report["errors"]] == ["periodicita_aktualizace"]
+    dated = text + "časové_pokrytí:\n  začátek: 2020-01-01\n  konec: 2020-12-31\n"
+    report = client.post("/validate", data={"text": dated}, headers=accept).get_json()
+    assert report["conforms"], report  # YAML dates read as the CLI reads them (ISO strings)
     as_json = json.dumps(yaml.safe_load(text), ensure_ascii=False)
     posted = client.post("/validate", data={"text": as_json}, headers=accept)
     assert posted.get_json()["profile"] == "lod ingest"

@@ -63,27 +63,30 @@ def load_record(path: Path) -> dict:
         raise BadInput(
             f"not UTF-8 (byte {exc.start})", where=str(path), hint="save the record as UTF-8"
         ) from None
+    data = parse_record(text, str(path), as_json=path.suffix.lower() in {".json", ".jsonld"})
+    if not isinstance(data, dict):
+        raise BadInput("a record must be a JSON object / YAML mapping of OFN keys", where=str(path))
+    return data
+
+
+def parse_record(text: str, where: str, *, as_json: bool = False):
+    """The JSON or YAML ``text`` of a record (YAML dates as ISO strings, as JSON has them);
+    a syntax error is BadInput naming ``where`` with its line and column."""
     try:
-        if path.suffix.lower() in {".json", ".jsonld"}:
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
+        data = json.loads(text) if as_json else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         raise BadInput(
             f"invalid JSON: {exc.msg}",
-            where=f"{path}:{exc.lineno}:{exc.colno}",
+            where=f"{where}:{exc.lineno}:{exc.colno}",
             hint="fix the JSON syntax at that line and column",
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise BadInput(
             f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            where=where,
+            where=f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where,
             hint="fix the YAML syntax at that line",
         ) from None
-    if not isinstance(data, dict):
-        raise BadInput("a record must be a JSON object / YAML mapping of OFN keys", where=str(path))
     return _plain(data)
 
 

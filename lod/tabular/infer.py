@@ -259,8 +259,8 @@ def date_shape(v: str) -> tuple[tuple | None, tuple[bool, bool, bool]]:
 def column_warnings(title: str, guess: ColumnGuess) -> list[str]:
     """What a steward should know about the guess of a column: numbers Excel mangled, and
     dates or numbers that a few values keep from being dates or numbers."""
-    found = (scientific_warning(title, guess), date_warning(title, guess))
-    return [w for w in (*found, number_warning(title, guess)) if w]
+    checks = (scientific_warning, date_warning, number_warning)
+    return [w for check in checks if (w := check(title, guess))]
 
 
 NEAR_MISS = 3  # values of the type at least, and 4 of 5 distinct values, to warn

@@ -32,6 +32,7 @@ class Scan:
     rows: int = 0
     dialect: Dialect | None = None  # of the original file (CSV only)
     warnings: list[str] = field(default_factory=list)
+    column_warnings: list[str] = field(default_factory=list)  # of the guesses (in `warnings` too)
     leading_blank: int = 0  # blank rows before the header
     blank: bool = False  # some data rows are blank
     linked: Linked | None = None  # what linking did (write_canonical with an index)
@@ -117,11 +118,10 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
     if dialect is not None:
         dialect.skip_rows = leading_blank
         dialect.skip_blank_rows = blank
-    result.warnings = notes.lines() + [
-        f"{where}: {w}"
-        for t, g in zip(result.titles, result.guesses, strict=True)
-        for w in column_warnings(t, g)
+    result.column_warnings = [
+        w for t, g in zip(result.titles, result.guesses, strict=True) for w in column_warnings(t, g)
     ]
+    result.warnings = notes.lines() + [f"{where}: {w}" for w in result.column_warnings]
     return result
 
 

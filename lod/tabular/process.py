@@ -168,13 +168,10 @@ def convert(
         if base == table_url and infer and territory is not None:
             return _linked(table, table_url, files, report, minimal, chunks, territory(), parallel)
         if base == table_url and infer:  # nothing found: lod infers the schema
-            from .infer import column_warnings
             from .prepare import build_metadata, scan
 
             result = scan(table)  # its row repairs are reported again when the rows are read
-            for title, guess in zip(result.titles, result.guesses, strict=True):
-                for note in column_warnings(title, guess):
-                    warnings.append(f"{display(table_url)}: {note}")
+            warnings.extend(f"{display(table_url)}: {note}" for note in result.column_warnings)
             metadata = build_metadata(
                 result,
                 table_url=table_url,
@@ -230,7 +227,6 @@ def _linked(table, url, files, report, minimal, chunks, index, parallel=False):
     """Inferred metadata with links: the original file when the links need no derived
     column, else a temporary canonical copy with them (blank rows kept: rows keep their
     numbers)."""
-    from .infer import column_warnings
     from .linking import describe_metadata
     from .prepare import build_metadata, canonical_dialect, write_canonical
 
@@ -249,9 +245,7 @@ def _linked(table, url, files, report, minimal, chunks, index, parallel=False):
             report.warnings.extend(result.linked.warnings)
         if not derived:
             shutil.rmtree(tmp, ignore_errors=True)
-            for title, guess in zip(result.titles, result.guesses, strict=True):
-                for note in column_warnings(title, guess):
-                    report.warnings.append(f"{display(url)}: {note}")
+            report.warnings.extend(f"{display(url)}: {note}" for note in result.column_warnings)
             return _run(
                 metadata,
                 url,

@@ -201,10 +201,14 @@ def _records(path, dialect, where, on_comment) -> Iterator[tuple[int, list[str]]
 
 
 def decode_error(e: DecodeFailure, where: str, row: int) -> BadInput:
+    from .sniff import sniff_encoding
+
     guess = ""
-    # UTF-16 (Excel's "Unicode text") first: its NUL bytes decode as 8-bit text too
-    utf16 = e.bad.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in e.bad
-    for other in ("utf-16", "utf-8", "windows-1250") if utf16 else ("utf-8", "windows-1250"):
+    candidates = ("utf-8", "windows-1250")
+    sniffed, _ = sniff_encoding(e.bad)  # UTF-16 first: its NUL bytes decode as 8-bit text too
+    if sniffed.startswith("utf-16"):
+        candidates = (sniffed, *candidates)
+    for other in candidates:
         if codecs.lookup(other).name != codecs.lookup(e.encoding).name:
             try:
                 text = e.bad.decode(other, "strict")

@@ -51,8 +51,8 @@ def sniff_encoding(sample: bytes) -> tuple[str, bool]:
 
 
 def _utf16_order(sample: bytes) -> str | None:
-    """The byte order ("le" or "be") of UTF-16 text without a BOM (one of each two bytes of its ASCII
-    characters is NUL, which no 8-bit or UTF-8 table has); None for anything else."""
+    """The byte order ("le" or "be") of UTF-16 text without a BOM (one of each two bytes of
+    its ASCII characters is NUL, which no 8-bit or UTF-8 table has); None for anything else."""
     even, odd = sample[0:4096:2], sample[1:4096:2]
     if len(odd) < 4:
         return None

@@ -8,13 +8,10 @@ document with IRIs under ``LOD_BASE_URL``, then NKOD's rules, the OFN schemas an
 
 from __future__ import annotations
 
-import json
 import re
 
-import yaml
-
 from ..catalog import ofn
-from ..catalog.record import DATASET_KEYS, dataset_document, normalize_record
+from ..catalog.record import DATASET_KEYS, dataset_document, normalize_record, parse_record
 from ..errors import BadInput
 from . import check_document, locate, own_http_base
 from .profiles import _quiet_rdflib
@@ -34,26 +31,17 @@ def record_form(data: bytes, name: str) -> dict | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    start = text.lstrip()
-    if start.startswith("{"):
+    if text.lstrip().startswith("{"):
         try:
-            record = json.loads(text)
-        except json.JSONDecodeError:
+            record = parse_record(text, name, as_json=True)
+        except BadInput:
             return None  # the JSON-LD reader says what is wrong
-        return record if _is_record(record) else None
-    lines = (line for line in text.splitlines() if line.strip())
-    first = next((line for line in lines if not line.lstrip().startswith("#")), "")
-    if not _YAML_KEY.match(first) or first.lstrip().startswith(("PREFIX", "BASE")):
-        return None
-    try:
-        record = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BadInput(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            where=f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name,
-            hint="fix the YAML syntax at that line",
-        ) from None
+    else:
+        lines = (line for line in text.splitlines() if line.strip())
+        first = next((line for line in lines if not line.lstrip().startswith("#")), "")
+        if not _YAML_KEY.match(first) or first.lstrip().startswith(("PREFIX", "BASE")):
+            return None
+        record = parse_record(text, name)
     return record if _is_record(record) else None
 
 
