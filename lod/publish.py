@@ -199,15 +199,19 @@ def ingest(
                 "published without data — check that this is the right file"
                 + (" and sheet (--sheet)" if tabular.is_spreadsheet(table) else "")
             )
-        chunks = tabular.to_ntriples(
-            metadata, csv_path=work / "data.csv", warnings=produced.warnings, chunks=True
-        )
         prefixes = {
             "row": iris.dataset(dataset_id) + "/rows/",
             "col": iris.dataset(dataset_id) + "/columns/",
             "csvw": "http://www.w3.org/ns/csvw#",
             "xsd": str(XSD),
         }
+        chunks = tabular.to_ntriples(
+            metadata,
+            csv_path=work / "data.csv",
+            warnings=produced.warnings,
+            chunks=True,
+            turtle=prefixes,  # the converter writes data.ttl's Turtle too (tabular/turtle.py)
+        )
         produced.data = _written(produced, chunks, work, prefixes)
         produced.shapes = datacheck.guard(
             produced, work, shapes_graph, metadata, index=index, steward=steward is not None

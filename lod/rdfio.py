@@ -10,6 +10,7 @@ import io
 import queue
 import threading
 from collections.abc import Iterable, Iterator
+from itertools import chain, groupby
 from typing import IO, TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
@@ -60,8 +61,37 @@ def write_ntriples(
         for item in prefetched(lines):
             output.write(item if isinstance(item, bytes) else item.encode("utf-8"))
         return
+    if fmt.name == "ttl":
+        _write_turtle(lines, output, prefixes or {})
+        return
     quads = ox.parse(LineStream(lines), format=ox.RdfFormat.N_TRIPLES)
     ox.serialize(quads, output, format=fmt.rdf, prefixes=prefixes or {})
+
+
+def _write_turtle(lines: Iterable[str | bytes], output: IO[bytes], prefixes: dict) -> None:
+    """Turtle of N-Triples `lines`: chunks that carry their own Turtle (``.turtle``: the
+    table converter's fast path, lod.tabular.turtle, made with the same `prefixes`) are
+    written as they are, the rest is parsed and serialized. The prefixes are declared once."""
+    declared = False
+    for ready, run in groupby(lines, key=lambda item: hasattr(item, "turtle")):
+        if ready:
+            if not declared:
+                output.write(
+                    "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode()
+                )
+                declared = True
+            for chunk in run:
+                output.write(chunk.turtle)
+        else:
+            quads = ox.parse(LineStream(run), format=ox.RdfFormat.N_TRIPLES)
+            first = next(quads, None)
+            if first is None:
+                continue
+            declarations = {} if declared else prefixes  # written before the first triple
+            ox.serialize(
+                chain([first], quads), output, format=ox.RdfFormat.TURTLE, prefixes=declarations
+            )
+            declared = True
 
 
 class Serializer:

@@ -172,6 +172,10 @@ def test_ingest_streams_the_table_into_the_store_and_the_files(store, settings):
     ttl = rdflib.Graph().parse(folder / "data.ttl", format="turtle")
     assert len(data) == len(nt) == len(ttl) == result.triples == 3000 * 8 + 4
     assert named(data) == named(nt) == named(ttl)
+    # data.ttl came from the converter's own Turtle: one statement a row, prefixed names
+    text = (folder / "data.ttl").read_text(encoding="utf-8")
+    assert text.count("\nrow:") == 3000
+    assert '\nrow:1 col:kod "569810" ;\n\tcol:nazev "Obec 0"@cs ;\n\tcol:podil 0.5 .\n' in text
     # one table node (named, so that the chunks share no blank node) with every row
     table_node = rdflib.URIRef(f"{settings.base}/datasets/obce/data.csv#table")
     assert len(list(data.objects(table_node, rdflib.URIRef(CSVW + "row")))) == 3000

@@ -36,6 +36,7 @@ from .prepare import build_metadata, canonical_dialect, scan, write_canonical
 from .problems import Report, display
 from .process import convert, group_lines, is_metadata_file, url_for
 from .sheets import is_spreadsheet
+from .turtle import TurtleForm
 
 __all__ = [
     "Prepared",
@@ -155,6 +156,7 @@ def to_ntriples(
     open_table: Callable[[str], Path] | None = None,
     strict: bool = True,
     chunks: bool = False,
+    turtle: dict[str, str] | None = None,
 ) -> Iterator:
     """W3C csv2rdf over the table (or table group) described by `metadata`, as N-Triples lines
     ("<s> <p> <o> .\\n"); standard mode frames them with the TableGroup/Table/Row structure,
@@ -170,7 +172,9 @@ def to_ntriples(
     when the lines run out (strict), or are reported in `warnings` with the cells written as
     plain strings (`strict=False`, as W3C csv2rdf does). Streaming: memory does not grow with
     the number of rows (except for the values of declared keys). With `chunks` the result is
-    UTF-8 bytes of many whole lines instead, the fastest way to write them to a file.
+    UTF-8 bytes of many whole lines instead, the fastest way to write them to a file; with
+    `turtle` too (prefix name -> namespace), the chunks of the fast path are TurtleChunks that
+    carry the same triples as Turtle (see turtle.py; `lod.rdfio` writes them).
     """
     warnings = warnings if warnings is not None else []
     where = None if base else "metadata"
@@ -191,6 +195,9 @@ def to_ntriples(
         def open_table(url: str) -> Path:
             return Path(csv_path) if single else local_path(url)
 
+    if turtle is not None:
+        for table in group.tables:
+            table.turtle = TurtleForm(turtle)
     report = Report(warnings, strict=strict)
     what = display(group.tables[0].url) if len(group.tables) == 1 else "the table group"
     return group_lines(

@@ -16,7 +16,8 @@ integers and decimals) are recognised by one regular expression, repeated values
 and the rest go cell by cell through the column's `ColumnPlan` (the general code's own parsing,
 with its warnings). The lines are then written as pieces (subject; predicate and opening quote;
 value; closing quote, datatype or language) that `zip` interleaves into a `BytesIO`, so no
-Python code runs per triple.
+Python code runs per triple. For a table with a Turtle form (`lod ingest`'s data.ttl) each
+batch is written as Turtle too, the same way (turtle.py).
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ import copy
 import io
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import chain, compress, islice, repeat
 from operator import is_not, mul
 from urllib.parse import quote
 
 from .ntriples import CSVW, TYPE, XSD, iri, literal
+from .turtle import Bare, TurtleChunk, TurtleForm
 
 ENABLED = True  # tests turn it off to compare with the general code
 BATCH = 4096  # rows per chunk of output, at most
@@ -176,6 +179,7 @@ class _Column:
         self.end = _utf8(self.close + " .\n")
         self.objects: _Subjects | None = None  # a valueUrl's IRIs, expanded like subjects
         self.quoted = False  # a valueUrl of the column's own value: written like a literal
+        self.ttl: tuple[bytes, bytes, bytes, Bare | None] | None = None  # see for_turtle
 
     def compile_value(self, names: set[str]) -> None:
         if self.plan.column.value is None:
@@ -189,6 +193,33 @@ class _Column:
                 self.open = _utf8(f" {self.predicate} {iri(parts[0])[:-1]}")
                 self.end = _utf8(iri(parts[2])[1:] + " .\n")
 
+    def for_turtle(self, form: TurtleForm) -> None:
+        """Write the column as Turtle too: (predicate, opening and end of an object, the
+        pattern of values that may be written bare)."""
+        p = self.predicate
+        predicate = _utf8(form.name(p[1:-1]) if p.startswith("<") else p)
+        if self.objects is not None and not self.quoted:
+            self.ttl = (predicate, b"", b"", None)
+        elif self.quoted:
+            start = len(f" {p} ")
+            self.ttl = (predicate, self.open[start:], self.end[: -len(" .\n")], None)
+        else:
+            close = _utf8(form.close(self.close))
+            self.ttl = (predicate, b'"', close, form.bare(predicate, self.close))
+
+    def turtle(self, encoded: list[bytes], present: list[str], kept: list | None) -> list[bytes]:
+        """Each row's ``predicate object`` in Turtle (b"" where the value is null)."""
+        predicate, start, end, bare = self.ttl
+        if bare is None:
+            objects = list(
+                map(b"".join, zip(repeat(predicate + b" " + start), encoded, repeat(end)))
+            )
+        elif bare.all("\n".join(present) + "\n"):
+            objects = list(map((predicate + b" ").__add__, encoded))
+        else:
+            objects = bare.some(present, encoded)
+        return objects if kept is None else list(map(mul, objects, kept))
+
     @property
     def usable(self) -> bool:
         if self.plan.separator is not None or self.predicate is None:
@@ -197,9 +228,14 @@ class _Column:
             return self.objects is not None and self.objects.template is not None
         return self.close.startswith('"') and self.plan.literal("1", True) == '"1' + self.close
 
-    def iri_pieces(self, subjects: list[bytes], values: list, objects: list[bytes]) -> tuple:
+    def iri_pieces(self, subjects, values: list, objects: list[bytes], turtle=None) -> tuple:
         """This column's part of the batch when its objects are IRIs: the rows whose own value
-        is null have no triple."""
+        is null have no triple. (`turtle`: a list to add its Turtle to.)"""
+        if turtle is not None:
+            start = self.ttl[0] + b" "
+            turtle.append(
+                [start + o if v is not None else b"" for v, o in zip(values, objects, strict=True)]
+            )
         if None not in values:
             return (subjects, repeat(self.open), objects, repeat(self.end))
         start, end = self.open, self.end
@@ -273,17 +309,23 @@ class _Column:
             else:
                 values[i] = v
 
-    def pieces(self, subjects: list[bytes], values: list, ok: list | None, nulls: bool) -> tuple:
-        """This column's part of the batch: (subjects, open, values, end), or (lines,)."""
+    def pieces(self, subjects, values: list, ok: list | None, nulls: bool, turtle=None) -> tuple:
+        """This column's part of the batch: (subjects, open, values, end), or (lines,).
+        (`turtle`: a list to add its Turtle to.)"""
         if self.quoted:  # the IRI of the value as it is, valid for its datatype or not
             ok = None
         if ok is not None and not all(ok):
-            plan, p = self.plan, self.predicate
+            literal = self.plan.literal
+            objects = [
+                _utf8(literal(v, good)) if v is not None else b""
+                for v, good in zip(values, ok, strict=True)
+            ]
+            if turtle is not None:
+                start = self.ttl[0] + b" "
+                turtle.append([start + o if o else b"" for o in objects])
+            p = _utf8(f" {self.predicate} ")
             return (
-                [
-                    s + _utf8(f" {p} {plan.literal(v, good)} .\n") if v is not None else b""
-                    for s, v, good in zip(subjects, values, ok, strict=True)
-                ],
+                [s + p + o + b" .\n" if o else b"" for s, o in zip(subjects, objects, strict=True)],
             )
         # a null value is "", and its row's pieces are all b"" (bytes * False)
         present = list(map(_EMPTY.get, values, values)) if nulls else values
@@ -293,9 +335,11 @@ class _Column:
         elif self.escapes and _ESCAPABLE.search("".join(present)):
             present = _escaped(present)
         encoded = _encode_all(present)
-        if not nulls:
+        kept = list(map(is_not, values, repeat(None))) if nulls else None
+        if turtle is not None:
+            turtle.append(self.turtle(encoded, present, kept))
+        if kept is None:
             return (subjects, repeat(self.open), encoded, repeat(self.end))
-        kept = list(map(is_not, values, repeat(None)))
         return (
             list(map(mul, subjects, kept)),
             list(map(mul, repeat(self.open), kept)),
@@ -366,6 +410,15 @@ class FastRows:
         self.width = len(columns)
         self.outputs = [c for c in columns if c.output]
         self.row_num = 0
+        # Turtle too (the table's `turtle` form, set by `to_ntriples(turtle=…)`): the opening
+        # and prefix of the subjects' namespace, and each row's frame
+        self.turtle: TurtleForm | None = table.turtle
+        self.subject_ns: tuple[bytes, bytes] | None = None
+        if self.turtle is not None:
+            for column in self.outputs:
+                column.for_turtle(self.turtle)
+            if subjects.template is not None:
+                self.subject_ns = self.turtle.namespace(subjects.template._parts[0])
 
     @classmethod
     def compile(cls, table, plans: list, *, minimal: bool, row_titles) -> FastRows | None:
@@ -417,6 +470,8 @@ class FastRows:
         `fit(source_row, cells, row_warnings)` fits a row of the wrong length to the table.
         A big file is converted by two processes when the table allows it (parallel.py)."""
         frame = self._frame(t)
+        if self.turtle is not None and frame is not None:
+            self._frames_t = self._turtle_frame(t)
         prefix = bnodes.prefix.encode()
         source = getattr(self.table, "parallel_source", None)
         if source is not None:
@@ -516,7 +571,21 @@ class FastRows:
         text = _constant("\n".join(lines) + "\n")
         return text.replace(b"\x01", b"%s").replace(b"\x02", b"%d")
 
+    def _turtle_frame(self, t: str) -> bytes:
+        """A row's frame in Turtle: %-format of (row node, row node, row number, source row
+        [, subject])."""
+        name = self.turtle.name
+        url = iri(self.table.url.split("#")[0] + "#row=")[:-1]
+        text = (
+            f"{t} {name(CSVW + 'row')} \x01 .\n\x01 a {name(CSVW + 'Row')} ;\n"
+            f"\t{name(CSVW + 'rownum')} \x02 ;\n\t{name(CSVW + 'url')} {url}\x02>"
+        )
+        if self.outputs:
+            text += f" ;\n\t{name(CSVW + 'describes')} \x01"
+        return _constant(text + " .\n").replace(b"\x01", b"%s").replace(b"\x02", b"%d")
+
     def _batch(self, rows, sources, frame, prefix: bytes, bnodes) -> bytes:
+        """The batch's N-Triples (a TurtleChunk with its Turtle if the table has a form)."""
         cells = list(zip(*rows, strict=False)) if rows else []  # rows were fitted
         rows_n = range(self.row_num + 1, self.row_num + 1 + len(rows))
         self.row_num += len(rows)
@@ -535,6 +604,7 @@ class FastRows:
             subjects = [b"%s%d" % (prefix, k) for k in range(first, bnodes.count + 1, per_row)]
         else:
             subjects = self.subjects.expand(rows_n, sources, values)
+        nodes = []
         if frame is not None:
             nodes = [b"%s%d" % (prefix, k) for k in range(count + 1, bnodes.count + 1, per_row)]
             if self.outputs:
@@ -548,12 +618,51 @@ class FastRows:
                     for r, n, source in zip(nodes, rows_n, sources, strict=True)
                 ]
             parts.append(frames)
+        turtle = None if self.turtle is None else []
         for column in self.outputs:
             if column.objects is not None and not column.quoted:
                 objects = column.objects.expand(rows_n, sources, values)
-                parts.extend(column.iri_pieces(subjects, values[column.name], objects))
+                parts.extend(column.iri_pieces(subjects, values[column.name], objects, turtle))
             else:
-                parts.extend(column.pieces(subjects, *results[column.name]))
+                parts.extend(column.pieces(subjects, *results[column.name], turtle))
+        out = io.BytesIO()
+        out.writelines(chain.from_iterable(zip(*parts, strict=False)))
+        if turtle is None:
+            return out.getvalue()
+        chunk = TurtleChunk(out.getvalue())
+        chunk.turtle = self._turtle_batch(turtle, subjects, nodes, rows_n, sources, frame)
+        return chunk
+
+    def _turtle_batch(self, objects: list, subjects, nodes, rows_n, sources, frame) -> bytes:
+        """The batch in Turtle: each row's frame, then its subject with its columns' `objects`
+        (per column, each row's ``predicate object`` or b"")."""
+        parts: list = []
+        subjects = self.turtle.names(subjects, self.subject_ns)
+        if frame is not None:
+            frame_t = self._frames_t
+            if self.outputs:
+                frames = [
+                    frame_t % (r, r, n, source, s)
+                    for r, n, source, s in zip(nodes, rows_n, sources, subjects, strict=True)
+                ]
+            else:
+                frames = [
+                    frame_t % (r, r, n, source)
+                    for r, n, source in zip(nodes, rows_n, sources, strict=True)
+                ]
+            parts.append(frames)
+        if self.outputs:
+            bodies = zip(*objects, strict=True)
+            if any(b"" in column for column in objects):  # a row may have no triple at all
+                bodies = map(b" ;\n\t".join, map(partial(filter, None), bodies))
+                parts.append(
+                    [
+                        s + b" " + body + b" .\n" if body else b""
+                        for s, body in zip(subjects, bodies, strict=True)
+                    ]
+                )
+            else:
+                parts += [subjects, repeat(b" "), map(b" ;\n\t".join, bodies), repeat(b" .\n")]
         out = io.BytesIO()
         out.writelines(chain.from_iterable(zip(*parts, strict=False)))
         return out.getvalue()

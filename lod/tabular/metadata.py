@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin
 
 from lod.errors import BadInput, ConversionFailed
@@ -23,6 +24,9 @@ from .dialect import Dialect
 from .problems import display
 from .templates import Template, encode_name
 from .vocab import Checker
+
+if TYPE_CHECKING:
+    from .turtle import TurtleForm
 
 CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
 INHERITED = (
@@ -85,6 +89,9 @@ class Table:
     key_check: Callable | None = None  # set by `keys`: called with each row's parsed cells
     repair_rows: bool = False  # metadata inferred by lod from this file: fit rows, trust titles
     header_problems: list = field(default_factory=list)  # the header against the metadata
+    turtle: TurtleForm | None = (
+        None  # a turtle.TurtleForm: the fast path writes Turtle too (to_ntriples)
+    )
 
     def bind(self, titles: list[str] | None, width: int, warnings: list[str]) -> list[Column]:
         """Create the columns from the schema (cells beyond it get columns `_col.N`), or, with
