@@ -146,8 +146,11 @@ class LinkingSink:
         self.all_sources = array("l")  # the source row of every data row written
         self.leading = 0  # blank lines kept before the header
 
-    def __call__(self, cells: list[str], row: int = 0) -> None:
+    def __call__(self, rows: list[list[str]], sources: list[int]) -> None:
+        """`prepare.scan`'s rows: blank lines before the header (kept), the header, then the
+        data rows in batches."""
         if self.titles is None:
+            cells = rows[0]
             if not cells:  # a blank line before the header, kept
                 self.leading += 1
                 self.write_rows([[]], None)
@@ -155,8 +158,8 @@ class LinkingSink:
             self.titles, self.names = list(cells), column_names(list(cells))
             self.tally = Tally(self.titles, self.index)
             return
-        self.pending.append(cells)
-        self.sources.append(row)
+        self.pending.extend(rows)
+        self.sources.extend(sources)
         if len(self.pending) >= BATCH:
             self._flush()
 

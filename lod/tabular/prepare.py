@@ -38,14 +38,15 @@ class Scan:
     linked: Linked | None = None  # what linking did (write_canonical with an index)
 
 
-Sink = Callable[[list[str], int], None]  # (cells, source row number)
-GUESS_BATCH = 4096  # rows added to the column guesses at a time
+Sink = Callable[[list[list[str]], list[int]], None]  # (rows, their source row numbers)
+GUESS_BATCH = 4096  # rows added to the column guesses (and given to the sink) at a time
 
 
 def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool = False) -> Scan:
     """Read `source` once: header, repaired rows (passed to `sink` with their source row
-    numbers) and column guesses. With `keep_blank`, the sink also gets the blank rows (before
-    the header as ``[]``), so that its rows keep their numbers."""
+    numbers, in batches: the header alone, then up to GUESS_BATCH rows at a time) and column
+    guesses. With `keep_blank`, the sink also gets the blank rows (before the header as
+    ``[]``), so that its rows keep their numbers."""
     source = Path(source)
     if not source.exists():
         raise BadInput(
@@ -65,6 +66,8 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
     notes = RowNotes(where)
     batch: list[list[str]] = []  # rows not yet added to the guesses, and their numbers
     batch_rows: list[int] = []
+    given: list[list[str]] = []  # rows not yet given to the sink (blank ones too), numbers
+    given_rows: list[int] = []
     header = None
     leading_blank = 0
     blank = False
@@ -74,7 +77,7 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
             if not any(map(str.strip, cells)):
                 leading_blank += 1
                 if sink and keep_blank:
-                    sink([], row_no)
+                    sink([[]], [row_no])
                 continue
             header = cells
             if dialect is None:  # spreadsheets: the header's last non-empty cell ends the table
@@ -86,12 +89,13 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
             result = Scan(titles, names, [ColumnGuess() for _ in titles], dialect=dialect)
             guesses, width = result.guesses, len(titles)
             if sink:
-                sink(titles, row_no)
+                sink([titles], [row_no])
             continue
         if not any(map(str.strip, cells)):
             blank = True
             if sink and keep_blank:
-                sink([""] * width, row_no)
+                given.append([""] * width)
+                given_rows.append(row_no)
             else:
                 notes.add(row_no, "empty row skipped")
             continue
@@ -99,15 +103,21 @@ def scan(source: Path, *, sheet=None, sink: Sink | None = None, keep_blank: bool
             cells, note = repair_row(cells, width, delimiter)
             if note:
                 notes.add(row_no, note)
-        batch.append(cells[:width] if sink else cells)  # a linking sink appends to `cells`
+        batch.append(cells)
         batch_rows.append(row_no)
+        if sink:
+            given.append(cells)
+            given_rows.append(row_no)
         if len(batch) == GUESS_BATCH:
             _guess(guesses, batch, batch_rows)
-        if sink:
-            sink(cells, row_no)
+        if len(given) >= GUESS_BATCH:
+            sink(given, given_rows)
+            given, given_rows = [], []
         result.rows += 1
     if result is not None and batch:
         _guess(result.guesses, batch, batch_rows)
+    if given:
+        sink(given, given_rows)
     if result is None:
         raise BadInput(
             "the table is empty: no header row found",
@@ -186,11 +196,15 @@ class CanonicalWriter:
             firsts = "\n#"
         if "\n#" in firsts:
             for line in lines:
-                self(list(line))
+                self._row(list(line))
         else:
             self.writer.writerows(lines)
 
-    def __call__(self, cells: list[str], row: int = 0) -> None:
+    def __call__(self, rows: list[list[str]], sources: list[int] | None = None) -> None:
+        """The sink of `scan`: write the rows (their source row numbers are not needed)."""
+        self.rows(rows)
+
+    def _row(self, cells: list[str]) -> None:
         if cells and cells[0].startswith("#"):
             self.stream.write('"' + cells[0].replace('"', '""') + '"')
             if len(cells) > 1:
