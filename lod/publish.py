@@ -47,6 +47,7 @@ from .formats import BY_NAME
 from .iris import Iris, check_dataset_id, ruian
 from .namespaces import DCAT, DCTERMS, RDF, RDFS, XSD
 from .store import GraphSource, Store
+from .tabular.turtle import TurtleChunk
 from .validate import datacheck, datashapes
 
 KEEP_VERSIONS = 2  # file versions kept per dataset (the current one and the one before)
@@ -335,7 +336,12 @@ def _written(
     ):
         for chunk in chunks:
             nt.write(chunk)
-            ttl.write(chunk)
+            turtle = getattr(chunk, "turtle", None)
+            if turtle is None:
+                ttl.write(chunk)
+            else:  # the writer gets the Turtle alone, the store the N-Triples alone
+                del chunk.turtle
+                ttl.write(TurtleChunk.of(turtle))
             produced.triples += chunk.count(b"\n")
             yield chunk
 

@@ -414,6 +414,7 @@ class FastRows:
         # and prefix of the subjects' namespace, and each row's frame
         self.turtle: TurtleForm | None = table.turtle
         self.subject_ns: tuple[bytes, bytes] | None = None
+        self._frames_t = b""  # a row's frame in Turtle (`_turtle_frame`), set by `run`
         if self.turtle is not None:
             for column in self.outputs:
                 column.for_turtle(self.turtle)

@@ -45,6 +45,13 @@ class TurtleChunk(bytes):
 
     turtle: bytes
 
+    @classmethod
+    def of(cls, turtle: bytes) -> TurtleChunk:
+        """Turtle alone (what a Turtle writer needs of a chunk)."""
+        chunk = cls()
+        chunk.turtle = turtle
+        return chunk
+
 
 class TurtleForm:
     """How terms are written: the prefixes (name -> namespace) a document declares."""
