@@ -12,9 +12,9 @@ collections use) from the service description.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 
+from .generations import PerGeneration
 from .iris import Iris
 from .namespaces import RUIAN, UZEMI
 
@@ -172,8 +172,7 @@ ORDER BY DESC(?pocet)""",
 )
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_CACHE: dict = {}
-_TTL = 300.0  # seconds the data-derived example is reused
+_SUMS: PerGeneration[Example | None] = PerGeneration(ttl=300.0, entries=4)
 
 
 def examples(iris: Iris, store=None) -> list[Example]:
@@ -203,14 +202,10 @@ def by_name(iris: Iris, name: str, store=None) -> Example | None:
 
 
 def _cached_sum_example(iris: Iris, store) -> Example | None:
-    key = (iris.base, id(store), tuple(store.named_graphs()))
-    hit = _CACHE.get(key)
-    if hit is not None and time.monotonic() - hit[0] < _TTL:
-        return hit[1]
-    example = sum_example(iris, store)
-    _CACHE.clear()
-    _CACHE[key] = (time.monotonic(), example)
-    return example
+    """`sum_example`, once per store generation (a store that cannot tell it: once per set of
+    graphs, for at most 300 s)."""
+    key = (iris.base, tuple(store.named_graphs()))
+    return _SUMS.get(store, key, lambda: sum_example(iris, store))
 
 
 def sum_example(iris: Iris, store) -> Example | None:

@@ -17,8 +17,6 @@ in-memory copies of the store: three times faster than on the checkpoint on disk
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -26,6 +24,7 @@ import rdflib
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from .generations import PerGeneration
 from .iris import Iris
 from .namespaces import DCAT, DCTERMS, FOAF, RUIAN
 
@@ -96,42 +95,12 @@ def compute(store, graph: str | None, select: Select | None = None) -> Stats:
 
 
 # ---------------------------------------------------------------------------- cache
-_CACHE: dict[tuple, tuple[float, Stats]] = {}
-_LOCK = threading.Lock()
-_COMPUTING: dict[tuple, threading.Lock] = {}  # one computation per (store, graph) at a time
-TTL = 600.0  # seconds, when the store cannot tell its generation
-
-
-def generation(store):
-    """What changes whenever the store's content does, or None if the store cannot tell.
-
-    The embedded store's readers use the newest checkpoint, and every write makes a new one,
-    so the checkpoint's name is the generation."""
-    for name in ("generation", "_current_name"):
-        method = getattr(store, name, None)
-        if callable(method):
-            return method()
-    return None
+_STATS: PerGeneration[Stats] = PerGeneration(ttl=600.0)  # 600 s when the store cannot tell
 
 
 def stats(store, graph: str | None, select: Select | None = None) -> Stats:
     """``compute``, once per store generation: concurrent requests wait for one computation."""
-    gen = generation(store)
-    key = (id(store), graph, gen)
-    with _LOCK:
-        computing = _COMPUTING.setdefault(key[:2], threading.Lock())
-    with computing:
-        now = time.monotonic()
-        with _LOCK:
-            hit = _CACHE.get(key)
-            if hit is not None and (gen is not None or now - hit[0] < TTL):
-                return hit[1]
-        result = compute(store, graph, select)
-        with _LOCK:
-            for old in [k for k in _CACHE if k[:2] == key[:2]]:
-                del _CACHE[old]
-            _CACHE[key] = (now, result)
-        return result
+    return _STATS.get(store, graph, lambda: compute(store, graph, select))
 
 
 # ---------------------------------------------------------------------------- graphs
