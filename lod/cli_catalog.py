@@ -137,17 +137,43 @@ def _print_import(report) -> None:
 
 
 def _print_harvest(report, indent: str = "") -> None:
-    for problem in report.catalog_problems:
-        click.echo(f"{indent}catalogue: {problem.line()}")
-    counts: dict[str, int] = {}
+    for line in _grouped(report.catalog_problems):
+        click.echo(f"{indent}catalogue: {line}")
     for verdict in report.datasets:
         label = {"kept": "kept     ", "DROPPED": "DROPPED  "}.get(verdict.status, "LOSSY    ")
         click.echo(f"{indent}{label}{verdict.iri}")
-        for problem in verdict.problems:
-            counts[problem.severity] = counts.get(problem.severity, 0) + 1
-            click.echo(f"{indent}    {problem.line()}")
+        for line in _grouped(verdict.problems):
+            click.echo(f"{indent}    {line}")
     kept = sum(d.kept for d in report.datasets)
     click.echo(f"{indent}{kept} of {len(report.datasets)} datasets would be kept by NKOD")
+
+
+GROUP_FROM = 3  # problems with the same message and fix, said once with their places
+PLACES_SHOWN = 5
+
+
+def _grouped(problems: list) -> list[str]:
+    """The problems' lines; those that differ only in their place (and value: every IRI of a
+    record on an http base "does not match ^https://") in one line, where the first was."""
+    groups: dict[tuple, list] = {}
+    for problem in problems:
+        groups.setdefault((problem.severity, problem.message, problem.hint), []).append(problem)
+    lines = []
+    for (severity, message, hint), same in groups.items():
+        if len(same) < GROUP_FROM:
+            lines.extend(problem.line() for problem in same)
+            continue
+        places = [p.where for p in same]
+        source = ""  # what found them all ("… (JSON schema datová-sada)"), said once
+        common = {place.rpartition(" (")[2] for place in places}
+        if len(common) == 1 and all(" (" in place for place in places):
+            source = " (" + common.pop()
+            places = [place.rpartition(" (")[0] for place in places]
+        more = f" and {len(same) - PLACES_SHOWN} more" if len(same) > PLACES_SHOWN else ""
+        shown = ", ".join(places[:PLACES_SHOWN])
+        line = f"{severity}: {message}{source}, in {len(same)} places: {shown}{more}"
+        lines.append(line + (f" — how to fix: {hint}" if hint else ""))
+    return lines
 
 
 @click.command()

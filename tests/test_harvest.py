@@ -251,3 +251,35 @@ def test_our_own_catalogue_passes(app, store, settings):
     report = check_harvest(BASE + "/catalog", fetcher=Fetcher({BASE + "/": app}))
     assert report.all_kept, report.as_dict()
     assert [v.status for v in report.datasets] == [KEPT]
+
+
+def test_cli_says_a_repeated_problem_once_with_its_places(tmp_path):
+    """A record on an http base breaks the schema's ^https:// at every IRI: the text report
+    gives that once with the places (JSON keeps every problem)."""
+    doc = dict(example(), iri=PUBLIC + "plain.jsonld")
+    for i, distribution in enumerate(doc["distribuce"]):
+        for key in ("přístupové_url", "soubor_ke_stažení"):
+            if key in distribution:
+                distribution[key] = f"http://lkod.example.cz/file-{i}.csv"
+    (tmp_path / "plain.jsonld").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    catalog = {
+        "@context": doc["@context"],
+        "iri": PUBLIC + "catalog.jsonld",
+        "typ": "Katalog",
+        "název": {"cs": "Katalog"},
+        "popis": {"cs": "Katalog pro test"},
+        "poskytovatel": doc["poskytovatel"],
+        "datová_sada": [doc["iri"]],
+    }
+    (tmp_path / "catalog.jsonld").write_text(json.dumps(catalog, ensure_ascii=False), "utf-8")
+    args = ["check-harvest", PUBLIC + "catalog.jsonld", "--map", f"{PUBLIC}={tmp_path}"]
+    text = CliRunner().invoke(main, [*args, "--offline"]).output
+    lines = [line for line in text.splitlines() if "does not match ^https://" in line]
+    as_json = json.loads(CliRunner().invoke(main, [*args, "--offline", "--format", "json"]).output)
+    problems = [
+        p for d in as_json["datasets"] for p in d["problems"] if "^https://" in p["message"]
+    ]
+    assert len(problems) >= 3
+    assert len(lines) == 1, text
+    assert f"in {len(problems)} places: distribuce[0]." in lines[0]
+    assert "(JSON schema" in lines[0] and "how to fix: use https://" in lines[0]
