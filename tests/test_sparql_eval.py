@@ -27,7 +27,7 @@ from rdflib.compare import isomorphic
 
 from lod.formats import BY_NAME
 from lod.settings import load_settings
-from lod.sparql.text import has_dataset_clause, has_order_by
+from lod.sparql.text import has_dataset_clause, has_order_by, star_order
 from lod.store import GraphSource
 
 from .conftest import BASE, reference
@@ -352,8 +352,11 @@ def test_evaluation(endpoint, case):
     if isinstance(want, bool):
         assert got is want
         return
-    ordered = has_order_by(case["query"].read_text(encoding="utf-8"))
+    text = case["query"].read_text(encoding="utf-8")
+    ordered = has_order_by(text)
     assert sorted(got[0]) == sorted(want[0]), "variables"
+    if star_order(text) is not None:  # SELECT *: in the order the query names them
+        assert got[0] == want[0], "variables in order"
     assert same_solutions(want[1], got[1], ordered), (want[1], got[1])
 
 

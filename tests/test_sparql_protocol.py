@@ -346,3 +346,76 @@ def test_the_query_text_scanner():
     assert uses_service("SELECT * { SERVICE <http://x> { ?s ?p ?o } }")
     assert uses_service("SELECT * { ?s ?p ?o .service silent <http://x> { } }")
     assert not uses_service("SELECT * { ?s <http://x/SERVICE> 'SERVICE', ?service }")
+
+
+def test_select_star_lists_its_variables_in_the_order_written():
+    from lod.sparql.text import star_order
+
+    assert star_order("SELECT * WHERE { ?zeta ?alpha ?mid }") == ["zeta", "alpha", "mid"]
+    query = 'PREFIX ex: <http://x/select?a=1> # SELECT ?q\nselect distinct * { ?b ex:p "?no" . ?a ?c ?b }'
+    assert star_order(query) == ["b", "a", "c"]  # not in the IRI, comment or string
+    assert star_order("SELECT * { ?obec rdfs:label ?název ; uzemi:okres $okres }") == [
+        "obec",
+        "název",
+        "okres",
+    ]
+    assert star_order("SELECT ?x WHERE { { SELECT * { ?y ?z ?x } } }") is None  # named: as is
+    assert star_order("ASK { ?a ?b ?c }") is None
+    assert star_order("CONSTRUCT WHERE { ?s ?p ?o }") is None
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ],
+)
+def test_select_star_answers_in_the_order_written(endpoint, accept):
+    """Oxigraph lists the variables of SELECT * alphabetically; the endpoint gives them (and
+    each row's values) in the order the query names them, as Virtuoso and Jena do."""
+    query = "SELECT * WHERE { ?zeta ?alpha ?mid } ORDER BY ?zeta ?alpha ?mid LIMIT 3"
+    answer = requests.get(
+        endpoint + "/sparql", params={"query": query}, headers={"Accept": accept}, timeout=30
+    )
+    assert answer.status_code == 200, answer.text
+    if accept.endswith("json"):
+        data = answer.json()
+        assert data["head"]["vars"] == ["zeta", "alpha", "mid"]
+        row = data["results"]["bindings"][0]
+        assert row["zeta"]["type"] in ("uri", "bnode") and row["alpha"]["type"] == "uri"
+    elif accept.endswith("xml"):
+        root = ET.fromstring(answer.content)
+        names = [v.get("name") for v in root.iter(f"{SRX}variable")]
+        assert names == ["zeta", "alpha", "mid"]
+        first = next(root.iter(f"{SRX}result"))
+        assert [b.get("name") for b in first.iter(f"{SRX}binding")][:2] == ["zeta", "alpha"]
+    else:
+        sep = "," if accept == "text/csv" else "\t"
+        header, first = answer.text.splitlines()[:2]
+        assert header.replace("?", "").split(sep) == ["zeta", "alpha", "mid"]
+        assert "http://" in first.split(sep)[1]  # the predicate, where ?alpha is
+
+
+def test_select_star_order_without_a_row_limit():
+    import io
+
+    import pyoxigraph as ox
+
+    from lod.sparql.writers import write
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://s"), ox.NamedNode("http://p"), ox.Literal("o")))
+    out = io.BytesIO()
+    raw = store.query("SELECT * { ?zeta ?alpha ?mid }")
+    write(
+        raw,
+        out,
+        results=ox.QueryResultsFormat.CSV,
+        rdf=None,
+        max_rows=0,
+        order=["zeta", "alpha", "mid"],
+    )
+    assert out.getvalue().decode() == "zeta,alpha,mid\r\nhttp://s,http://p,o\r\n"

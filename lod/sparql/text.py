@@ -44,6 +44,24 @@ def query_form(query: str) -> str | None:
     return None
 
 
+_STAR = re.compile(r"\s*(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+_VARIABLE = re.compile(r"[?$]([\w\u00B7]+)")
+
+
+def star_order(query: str) -> list[str] | None:
+    """For a ``SELECT *`` query: its variables in the order they first appear after SELECT
+    (Oxigraph lists them alphabetically; people read them in the order they wrote them).
+    None for any other query."""
+    text = _SKIP.sub(" ", query)
+    for match in _WORD.finditer(text):
+        word = match.group(1).upper()
+        if word in QUERY_FORMS or word in UPDATE_WORDS:
+            if word != "SELECT" or not (star := _STAR.match(text, match.end())):
+                return None
+            return list(dict.fromkeys(_VARIABLE.findall(text, star.end())))
+    return None
+
+
 def has_dataset_clause(query: str) -> bool:
     """True when the query names its own dataset (``FROM`` or ``FROM NAMED``)."""
     return "FROM" in keywords(query)

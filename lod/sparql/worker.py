@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from . import frames
 from .checkpoint import Checkpoints
-from .text import has_dataset_clause
+from .text import has_dataset_clause, star_order
 from .writers import NoFormat, kind_of, write
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
@@ -59,6 +59,7 @@ def evaluate(store: ox.Store, job: dict, spool) -> dict:
             results=_format(ox.QueryResultsFormat, job.get("results")),
             rdf=_format(ox.RdfFormat, job.get("rdf")),
             max_rows=job.get("max_rows", 0),
+            order=star_order(job["query"]),
         )
     except SyntaxError as exc:
         return {"ok": False, "error": "syntax", "message": str(exc)}

@@ -7,10 +7,12 @@ Oxigraph serializes a whole result by itself (fast, used when rows are not limit
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from json.encoder import encode_basestring as _json_string
+from operator import itemgetter
 from typing import IO
 from xml.sax.saxutils import escape as _xml_escape
 from xml.sax.saxutils import quoteattr as _xml_attr
@@ -45,10 +47,11 @@ def kind_of(raw) -> str:
     return "graph"
 
 
-def write(raw, out: IO[bytes], *, results, rdf, max_rows: int) -> Written:
+def write(raw, out: IO[bytes], *, results, rdf, max_rows: int, order=None) -> Written:
     """Write a pyoxigraph query result to ``out``: booleans and solutions in the
     ``ox.QueryResultsFormat`` ``results``, graphs in the ``ox.RdfFormat`` ``rdf``.
-    ``max_rows`` = 0 writes everything. Raises ``NoFormat`` when the needed format is None."""
+    ``max_rows`` = 0 writes everything; ``order``: variable names to list first, in that
+    order (`text.star_order`). Raises ``NoFormat`` when the needed format is None."""
     kind = kind_of(raw)
     if kind == "graph":
         if rdf is None:
@@ -56,10 +59,22 @@ def write(raw, out: IO[bytes], *, results, rdf, max_rows: int) -> Written:
         return _write_graph(raw, out, rdf, max_rows)
     if results is None:
         raise NoFormat(kind)
-    if kind == "boolean" or not max_rows:
+    picked = _picked(raw, order) if kind == "solutions" else None
+    if kind == "boolean" or (not max_rows and picked is None):
         raw.serialize(out, format=results)
         return Written(kind)
-    return _write_solutions(raw, out, results, max_rows)
+    return _write_solutions(raw, out, results, max_rows or sys.maxsize, picked)
+
+
+def _picked(raw, order: list[str] | None) -> list[int] | None:
+    """The positions of the result's variables in the `order` asked for (the others after
+    them, as they are), or None when that is their order already."""
+    names = [v.value for v in raw.variables]
+    if not order or len(names) < 2:
+        return None
+    rank = {name: i for i, name in enumerate(order)}
+    picked = sorted(range(len(names)), key=lambda i: (rank.get(names[i], len(rank)), i))
+    return None if picked == list(range(len(names))) else picked
 
 
 # ------------------------------------------------------------------------------ graphs
@@ -89,8 +104,12 @@ def _write_graph(raw, out: IO[bytes], rdf, max_rows: int) -> Written:
 
 
 # --------------------------------------------------------------------------- solutions
-def _write_solutions(raw, out: IO[bytes], results, max_rows: int) -> Written:
+def _write_solutions(raw, out: IO[bytes], results, max_rows: int, picked=None) -> Written:
     names = [v.value for v in raw.variables]
+    pick = None
+    if picked is not None:  # the variables in another order: each solution's values too
+        names = [names[i] for i in picked]
+        pick = itemgetter(*picked)
     writer = _WRITERS[results.media_type]
     out.write(writer.head(names).encode())
     rows = 0
@@ -101,6 +120,8 @@ def _write_solutions(raw, out: IO[bytes], results, max_rows: int) -> Written:
         if rows + len(batch) > max_rows:
             batch = batch[: max_rows - rows]
             truncated = True
+        if pick is not None:
+            batch = [pick(tuple(solution)) for solution in batch]
         if batch:
             out.write(writer.rows(names, batch, first=rows == 0).encode())
             rows += len(batch)
