@@ -335,13 +335,9 @@ def convert(
                 infer=not no_infer,
                 chunks=True,
                 territory=territory,
+                turtle=CONVERT_PREFIXES if fmt == "ttl" else None,  # the fast path writes it
             )
-            rdfio.write_ntriples(
-                lines,
-                spool,
-                by_name(fmt),
-                {"xsd": "http://www.w3.org/2001/XMLSchema#", "csvw": "http://www.w3.org/ns/csvw#"},
-            )
+            rdfio.write_ntriples(lines, spool, by_name(fmt), CONVERT_PREFIXES)
         if output:
             os.chmod(spool.name, _mode_for(output))  # the temporary file's is 0600
             Path(spool.name).replace(output)
@@ -353,6 +349,12 @@ def convert(
         Path(spool.name).unlink(missing_ok=True)
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
+
+
+CONVERT_PREFIXES = {
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "csvw": "http://www.w3.org/ns/csvw#",
+}
 
 
 def _mode_for(path: Path) -> int:

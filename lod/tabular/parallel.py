@@ -34,6 +34,7 @@ from itertools import count
 from pathlib import Path
 
 from .read import plain_records, reader_options
+from .turtle import TurtleChunk
 
 ENABLED = True  # tests turn it off, or make every table "big" (MIN_BYTES) in small ranges
 RANGE_BYTES = 1 << 19  # of CSV per range (about 11 times as many bytes of N-Triples)
@@ -44,7 +45,7 @@ _END = object()
 # codecs in which every byte 0x0A is a line feed and decoding can start at any line
 _CODECS = {"utf-8", "ascii", "cp1250", "cp1252", "iso8859-1", "iso8859-2", "iso8859-15"}
 _HEAD = struct.Struct("<BQ")  # kind, length
-_CHUNK, _DONE, _REFUSED = 0, 1, 2
+_CHUNK, _DONE, _REFUSED, _TURTLE = 0, 1, 2, 3  # (_TURTLE: the Turtle of the chunk before)
 _SENTINEL = "\x00"  # a last line that is one record unless a quote is left open before it
 
 
@@ -242,11 +243,15 @@ class _Worker:
             if len(head) < _HEAD.size:
                 return None
             kind, length = _HEAD.unpack(head)
-            if kind == _CHUNK:
-                chunk = self.pipe.read(length)
-                if len(chunk) < length:
+            if kind in (_CHUNK, _TURTLE):
+                data = self.pipe.read(length)
+                if len(data) < length:
                     return None
-                chunks.append(chunk)
+                if kind == _CHUNK:
+                    chunks.append(data)
+                elif chunks:
+                    chunks[-1] = TurtleChunk(chunks[-1])
+                    chunks[-1].turtle = data
             else:
                 return chunks if kind == _DONE else None
 
@@ -270,6 +275,10 @@ def _send(ready: queue.Queue, fd: int) -> None:
                     for chunk in chunks:
                         out.write(_HEAD.pack(_CHUNK, len(chunk)))
                         out.write(chunk)
+                        turtle = getattr(chunk, "turtle", None)
+                        if turtle is not None:
+                            out.write(_HEAD.pack(_TURTLE, len(turtle)))
+                            out.write(turtle)
                     out.write(_HEAD.pack(_DONE, 0))
                 out.flush()
                 ready.task_done()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from .ntriples import BlankNodes, as_chunks, as_lines
 from .problems import Report, display
 from .sheets import is_spreadsheet
 from .sources import Files
+from .turtle import TurtleForm
 
 Opener = Callable[[str], Path]
 
@@ -106,6 +108,7 @@ def convert(
     chunks: bool = False,
     territory=None,
     parallel: bool = True,
+    turtle: dict[str, str] | None = None,
 ) -> Iterator:
     """csv2rdf of a table file (CSV, XLSX, ODS) or of a CSVW metadata document: N-Triples
     lines, or with `chunks` UTF-8 bytes of many lines.
@@ -116,8 +119,10 @@ def convert(
     `territory` gives the territorial index (``lod.territory.lookup.Index``) that links the
     territorial columns of a table whose metadata lod infers; it is called only then.
     `parallel`: a big table on the fast path may be converted by two processes (`parallel`),
-    to the same output.
+    to the same output. `turtle` (prefix name -> namespace): chunks of the fast path carry
+    their Turtle too (`turtle.TurtleChunk`; `lod.rdfio` writes it).
     """
+    out = Output(chunks, parallel, turtle)
     table = Path(table)
     warnings = warnings if warnings is not None else []
     if not table.is_file():
@@ -144,8 +149,7 @@ def convert(
             report,
             minimal,
             what=display(table_url),
-            chunks=chunks,
-            parallel=parallel,
+            out=out,
         )
     if isinstance(metadata, Path):
         base = base or files.url_of(metadata)
@@ -154,7 +158,7 @@ def convert(
     if is_spreadsheet(table):
         index = territory() if metadata is None and territory is not None else None
         return _spreadsheet(
-            table, table_url, metadata, base, sheet, files, report, minimal, chunks, index, parallel
+            table, table_url, metadata, base, sheet, files, report, minimal, out, index
         )
     inferred = False
     if metadata is None:
@@ -166,7 +170,7 @@ def convert(
             warnings=warnings,
         )
         if base == table_url and infer and territory is not None:
-            return _linked(table, table_url, files, report, minimal, chunks, territory(), parallel)
+            return _linked(table, table_url, files, report, minimal, out, territory())
         if base == table_url and infer:  # nothing found: lod infers the schema
             from .prepare import build_metadata, scan
 
@@ -191,14 +195,22 @@ def convert(
         what=display(table_url),
         table=table,
         fit=inferred,
-        chunks=chunks,
-        parallel=parallel,
+        out=out,
     )
 
 
-def _run(
-    doc, base, files, report, minimal, *, what, table=None, fit=False, chunks=False, parallel=False
-):
+@dataclass(frozen=True)
+class Output:
+    """How the RDF comes out: `chunks` (UTF-8 bytes of many lines, else str lines), `parallel`
+    (a big table on the fast path in two processes), `turtle` (prefixes: the fast path's
+    chunks carry their Turtle too)."""
+
+    chunks: bool = False
+    parallel: bool = False
+    turtle: dict[str, str] | None = None
+
+
+def _run(doc, base, files, report, minimal, *, what, table=None, fit=False, out=Output()):
     group = load_group(doc, base=base, loader=files.load_json, warnings=report.warnings)
     for t in group.tables:
         t.repair_rows = fit
@@ -209,12 +221,13 @@ def _run(
         def open_table(url: str) -> Path:
             return table
 
-    if parallel:  # the fast path reads the file again in ranges (see parallel.py)
-        for t in group.tables:
+    for t in group.tables:
+        if out.parallel:  # the fast path reads the file again in ranges (see parallel.py)
             t.parallel_source = partial(open_table, t.url)
-
+        if out.turtle is not None:
+            t.turtle = TurtleForm(out.turtle)
     return group_lines(
-        group, open_table=open_table, minimal=minimal, report=report, what=what, chunks=chunks
+        group, open_table=open_table, minimal=minimal, report=report, what=what, chunks=out.chunks
     )
 
 
@@ -223,7 +236,7 @@ def _readable(files: Files, url: str) -> bool:
     return path is not None and path.is_file()
 
 
-def _linked(table, url, files, report, minimal, chunks, index, parallel=False):
+def _linked(table, url, files, report, minimal, out: Output, index):
     """Inferred metadata with links: the original file when the links need no derived
     column, else a temporary canonical copy with them (blank rows kept: rows keep their
     numbers)."""
@@ -255,21 +268,16 @@ def _linked(table, url, files, report, minimal, chunks, index, parallel=False):
                 what=display(url),
                 table=table,
                 fit=True,
-                chunks=chunks,
-                parallel=parallel,
+                out=out,
             )
         report.warnings.extend(result.warnings)
-        return _from_canonical(
-            tmp, canonical, metadata, url, url, files, report, minimal, chunks, parallel
-        )
+        return _from_canonical(tmp, canonical, metadata, url, url, files, report, minimal, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
-def _spreadsheet(
-    table, url, metadata, base, sheet, files, report, minimal, chunks, index=None, parallel=False
-):
+def _spreadsheet(table, url, metadata, base, sheet, files, report, minimal, out: Output, index):
     """A sheet is converted through a temporary canonical CSV (inferred metadata, linked by
     `index` if given, unless the user gave some)."""
     from .linking import describe_metadata
@@ -288,7 +296,7 @@ def _spreadsheet(
                 describe_metadata(metadata, result.linked.plan)
                 report.warnings.extend(result.linked.warnings)
         return _from_canonical(
-            tmp, canonical, metadata, url, base or url, files, report, minimal, chunks, parallel
+            tmp, canonical, metadata, url, base or url, files, report, minimal, out
         )
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -296,7 +304,7 @@ def _spreadsheet(
 
 
 def _from_canonical(
-    tmp, canonical, metadata, url, base, files, report, minimal, chunks, parallel
+    tmp, canonical, metadata, url, base, files, report, minimal, out: Output
 ) -> Iterator[str]:
     """Convert the canonical CSV written into ``tmp`` (standing for ``url``); ``tmp`` goes when
     the lines are consumed."""
@@ -309,8 +317,7 @@ def _from_canonical(
         minimal,
         what=display(url),
         table=canonical,
-        chunks=chunks,
-        parallel=parallel,
+        out=out,
     )
     return _cleaning_up(lines, tmp)
 
