@@ -34,9 +34,8 @@ from .linking import describe_metadata
 from .metadata import Loader, file_loader, load_group
 from .prepare import build_metadata, canonical_dialect, scan, write_canonical
 from .problems import Report, display
-from .process import convert, group_lines, is_metadata_file, url_for
+from .process import Output, convert, group_lines, is_metadata_file, set_output, url_for
 from .sheets import is_spreadsheet
-from .turtle import TurtleForm
 
 __all__ = [
     "Prepared",
@@ -195,9 +194,7 @@ def to_ntriples(
         def open_table(url: str) -> Path:
             return Path(csv_path) if single else local_path(url)
 
-    if turtle is not None:
-        for table in group.tables:
-            table.turtle = TurtleForm(turtle)
+    set_output(group, open_table, Output(chunks, parallel=False, turtle=turtle))
     report = Report(warnings, strict=strict)
     what = display(group.tables[0].url) if len(group.tables) == 1 else "the table group"
     return group_lines(

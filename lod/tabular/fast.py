@@ -234,7 +234,12 @@ class _Column:
         if turtle is not None:
             start = self.ttl[0] + b" "
             turtle.append(
-                [start + o if v is not None else b"" for v, o in zip(values, objects, strict=True)]
+                list(map(start.__add__, objects))
+                if None not in values
+                else [
+                    start + o if v is not None else b""
+                    for v, o in zip(values, objects, strict=True)
+                ]
             )
         if None not in values:
             return (subjects, repeat(self.open), objects, repeat(self.end))

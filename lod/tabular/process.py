@@ -221,14 +221,20 @@ def _run(doc, base, files, report, minimal, *, what, table=None, fit=False, out=
         def open_table(url: str) -> Path:
             return table
 
-    for t in group.tables:
-        if out.parallel:  # the fast path reads the file again in ranges (see parallel.py)
-            t.parallel_source = partial(open_table, t.url)
-        if out.turtle is not None:
-            t.turtle = TurtleForm(out.turtle)
+    set_output(group, open_table, out)
     return group_lines(
         group, open_table=open_table, minimal=minimal, report=report, what=what, chunks=out.chunks
     )
+
+
+def set_output(group: Group, open_table: Opener, out: Output) -> None:
+    """Tell the group's tables what the fast path may do: read a big file again in ranges for
+    two processes (see parallel.py), write Turtle too (see turtle.py)."""
+    for t in group.tables:
+        if out.parallel:
+            t.parallel_source = partial(open_table, t.url)
+        if out.turtle is not None:
+            t.turtle = TurtleForm(out.turtle)
 
 
 def _readable(files: Files, url: str) -> bool:
