@@ -39,9 +39,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(describe.bp)  # VoID, service description, examples
     app.register_blueprint(update.bp)  # the write API: bearer tokens only
     app.register_blueprint(gsp.bp)
-    from .web import accesslog, answer_cache, health
+    from .web import accesslog, answer_cache, health, sparql_direct
 
-    answer_cache.init_app(app)  # repeated GET /sparql answered before Flask
+    # GET /sparql answered before Flask: repeated ones from the cache, plain ones directly
+    answer_cache.init_app(app, direct=sparql_direct.respond)
     accesslog.init_app(app)  # one JSON line per request on the lod.access logger (outside)
     app.register_blueprint(health.bp)  # /health: store reachable, counts
     app.register_blueprint(resource_pages.bp)  # last: it answers any other IRI under the base

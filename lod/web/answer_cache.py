@@ -31,8 +31,10 @@ class HttpAnswer:
     body: bytes
 
 
-def init_app(app: Flask, path: str = "/sparql") -> None:
-    app.wsgi_app = AnswerCache(app, app.wsgi_app, path)  # type: ignore[method-assign]
+def init_app(app: Flask, path: str = "/sparql", direct=None) -> None:
+    """``direct(app, environ)``: an answer to a GET the cache does not hold, made without
+    Flask, and whether it may be kept (``lod.web.sparql_direct.respond``), or None."""
+    app.wsgi_app = AnswerCache(app, app.wsgi_app, path, direct)  # type: ignore[method-assign]
 
 
 def reusable() -> None:
@@ -43,24 +45,34 @@ def reusable() -> None:
 class AnswerCache:
     """WSGI middleware in front of the Flask app, for GETs of one path."""
 
-    def __init__(self, flask: Flask, app, path: str):
-        self.flask, self.app, self.path = flask, app, path
+    def __init__(self, flask: Flask, app, path: str, direct=None):
+        self.flask, self.app, self.path, self.direct = flask, app, path, direct
 
     def __call__(self, environ, start_response):
-        cache = self._cache()
         query = environ.get("QUERY_STRING")
         if (
-            cache is None
-            or not query
+            not query
             or environ.get("REQUEST_METHOD") != "GET"
             or environ.get("PATH_INFO") != self.path
         ):
             return self.app(environ, start_response)
-        key = cache.key("http", query, environ.get("HTTP_ACCEPT", ""))
-        hit = cache.get(key)
-        if hit is not None:
-            start_response(hit.status, list(hit.headers))
-            return [hit.body]
+        cache = self._cache()
+        key = None
+        if cache is not None:
+            key = cache.key("http", query, environ.get("HTTP_ACCEPT", ""))
+            hit = cache.get(key)
+            if hit is not None:
+                start_response(hit.status, list(hit.headers))
+                return [hit.body]
+        made = self.direct(self.flask, environ) if self.direct is not None else None
+        if made is not None:
+            answer, keep = made
+            if keep and key is not None:
+                cache.put(key, answer)
+            start_response(answer.status, list(answer.headers))
+            return [answer.body]
+        if key is None:
+            return self.app(environ, start_response)
         started: list = []
 
         def start(status, headers, exc_info=None):

@@ -57,6 +57,7 @@ FORMAT_WORDS = {
     "nquads": (None, "nq"),
     "n-quads": (None, "nq"),
 }
+_OUTCOME = "lod.sparql.outcome"  # in the WSGI environ: see hand_over
 SMALL_ANSWER = 1024 * 1024  # answers up to this size are read at once, larger ones streamed
 EXAMPLE = """PREFIX dcat: <http://www.w3.org/ns/dcat#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -229,6 +230,12 @@ def result_formats() -> tuple[Format | None, Format | None]:
     wanted = (
         request.values.get("format") if request.method == "POST" else request.args.get("format")
     )
+    return formats_for(wanted, request.headers.get("Accept", ""))
+
+
+def formats_for(wanted: str | None, accept: str) -> tuple[Format | None, Format | None]:
+    """``result_formats`` of a ``format`` parameter (None or empty: not given) and an
+    ``Accept`` header."""
     if wanted:
         word = wanted.strip().lower()
         if word in FORMAT_WORDS:
@@ -241,15 +248,15 @@ def result_formats() -> tuple[Format | None, Format | None]:
                 hint="use one of " + ", ".join(f.name for f in (*RESULT_FORMATS, *GRAPH_FORMATS)),
             )
         return found
-    return _by_accept(request.headers.get("Accept", ""))[1:]
+    return by_accept(accept)[1:]
 
 
 def _wants_page() -> bool:
-    return not request.values.get("format") and _by_accept(request.headers.get("Accept", ""))[0]
+    return not request.values.get("format") and by_accept(request.headers.get("Accept", ""))[0]
 
 
 @functools.lru_cache(maxsize=512)
-def _by_accept(header: str) -> tuple[bool, Format | None, Format | None]:
+def by_accept(header: str) -> tuple[bool, Format | None, Format | None]:
     """What an ``Accept`` header asks of /sparql: the query page?, the format for a table or
     boolean, the format for a graph. Clients send the same few headers again and again, and
     matching them costs more than the rest of a cached answer, so the outcome is kept."""
@@ -283,17 +290,11 @@ def sparql():
             raise _not_acceptable(RESULT_FORMATS)
         if form in ("CONSTRUCT", "DESCRIBE") and graphs is None:
             raise _not_acceptable(GRAPH_FORMATS)
-    job = QueryRequest(
-        query,
-        default_graphs=default_graphs if default_graphs or named_graphs else None,
-        named_graphs=named_graphs if default_graphs or named_graphs else None,
-        base_iri=svc.iris.sparql_endpoint,
-        results=tables,
-        rdf=graphs,
-        client=request.remote_addr or "-",
+    job = query_request(
+        svc, query, default_graphs, named_graphs, tables, graphs, request.remote_addr
     )
     try:
-        answer = engine().run(job)
+        answer = _run(job)
     except LodError as exc:  # a browser sees the error beside its query
         if not wants_page:
             raise
@@ -306,6 +307,43 @@ def sparql():
     if answer.reusable:
         answer_cache.reusable()
     return _respond(answer)
+
+
+def query_request(
+    svc, query: str, default_graphs: list[str], named_graphs: list[str], tables, graphs, client
+) -> QueryRequest:
+    """The engine's request for a query (the protocol's graphs, if any, replace the query's
+    dataset; a side not given is then empty)."""
+    given = bool(default_graphs or named_graphs)
+    return QueryRequest(
+        query,
+        default_graphs=default_graphs if given else None,
+        named_graphs=named_graphs if given else None,
+        base_iri=svc.iris.sparql_endpoint,
+        results=tables,
+        rdf=graphs,
+        client=client or "-",
+    )
+
+
+def hand_over(environ: dict, job: QueryRequest, outcome: QueryResponse | LodError) -> None:
+    """For ``lod.web.sparql_direct``: it ran ``job`` but leaves the answer to this view."""
+    environ[_OUTCOME] = (job, outcome)
+
+
+def _run(job: QueryRequest) -> QueryResponse:
+    """The engine's answer to ``job``, or the outcome handed over for it (an error, a big
+    answer), so that the query is not run twice."""
+    handed = request.environ.pop(_OUTCOME, None)
+    if handed is not None:
+        done, outcome = handed
+        if done == job:
+            if isinstance(outcome, LodError):
+                raise outcome
+            return outcome
+        if isinstance(outcome, QueryResponse):  # never: the direct path asks what we ask
+            outcome.close()
+    return engine().run(job)
 
 
 def _without_query() -> ResponseReturnValue:
