@@ -37,10 +37,12 @@ $(MORPH)/.installed-stamp: bench/requirements-morph.txt
 	$(MORPH)/bin/python -m pip install --quiet -r bench/requirements-morph.txt
 	touch $@
 
-bench: $(STAMP) $(MORPH)/.installed-stamp ## run the benchmarks (ratios against baselines measured in the same run)
+bench: $(STAMP) $(MORPH)/.installed-stamp ## run the benchmarks, /sparql against Virtuoso included (ratios against baselines measured in the same run), ~15 min
+	./scripts/system-deps
 	$(BIN)/python bench/run.py --morph $(MORPH)/bin/python
 
-bench-sparql: $(STAMP) ## /sparql against Virtuoso (virtuoso-opensource) on 1 M triples, ~6 min
+bench-sparql: $(STAMP) ## only /sparql against Virtuoso (virtuoso-opensource) on 1 M triples, ~6 min
+	./scripts/system-deps
 	$(BIN)/python bench/sparql.py
 
 lint: $(STAMP) ## ruff lint and format check

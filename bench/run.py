@@ -27,8 +27,8 @@ Every figure is measured in this run, on this machine, against a baseline measur
 (v) SHACL validation of the (a) table (about 1 M triples) against its generated shapes plus
     steward facets: lod's fast validator against pySHACL, the same results required
     (bench/shacl.py; pySHACL takes 3–7 minutes);
-(s) the SPARQL endpoint against Virtuoso (bench/sparql.py; not in the default `--only abcdev`:
-    it takes about 6 minutes; `make bench-sparql` runs it alone).
+(s) the SPARQL endpoint against Virtuoso on the 1 M-triple municipal benchmark (bench/sparql.py,
+    about 6 minutes; `make bench-sparql` runs it alone).
 
 Usage: python bench/run.py [--rows N] [--big-rows N] [--morph PYTHON] [--json OUT] [--only ds]
 """
@@ -347,7 +347,7 @@ def main() -> None:
     parser.add_argument("--big-rows", type=int, default=1_000_000)
     parser.add_argument("--morph", help="the Python of a virtualenv with morph-kgc")
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--only", default="abcdev", help="the measurements to run, e.g. 'd'")
+    parser.add_argument("--only", default="abcdevs", help="the measurements to run, e.g. 'd'")
     args = parser.parse_args()
     if args.morph:  # absolute, but not resolved: a virtualenv's python is a symbolic link
         args.morph = os.path.abspath(args.morph)

@@ -199,9 +199,9 @@ class LodServer:
         raise RuntimeError("lod serve did not answer in 60 s")
 
     def wait_in_memory(self, timeout: float = 300) -> float | None:
-        """Seconds until every query worker of every web process answers from its in-memory
-        copy of the store (LOD_SPARQL_MEMORY_QUADS; /health tells each process's pool): the
-        server's state once it has started. Queries with new texts (no cache) reach every
+        """Seconds until every query worker of every web process, and every web process for
+        its lookups, answers from its in-memory copy of the store (LOD_SPARQL_MEMORY_QUADS;
+        /health tells each process's): the server's state once it has started. Queries with new texts (no cache) reach every
         worker; /health must say so 8 times in a row (new connections: both processes)."""
         started = time.monotonic()
         streak, n = 0, 0
@@ -223,7 +223,11 @@ class LodServer:
                 )
             status, body = fetch(self.port, "/health", "application/json")
             sparql = json.loads(body).get("sparql", {}) if status == 200 else {}
-            full = sparql.get("size") and sparql.get("in_memory") == sparql.get("size")
+            full = (
+                sparql.get("size")
+                and sparql.get("in_memory") == sparql.get("size")
+                and sparql.get("lookups_in_memory", True)
+            )
             streak = streak + 1 if full else 0
             if not full:
                 time.sleep(0.2)

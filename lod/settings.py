@@ -83,6 +83,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sparql_max_rows", 100000, "Most rows (or triples) a /sparql result holds; 0: no limit."
     ),
+    Setting(
+        "sparql_inline_rows",
+        1000,
+        "A lookup of one triple pattern with at most this many rows is answered in the web "
+        "process, not by a worker (bounded work: no time limit needed); 0, or "
+        "LOD_SPARQL_MAX_ROWS=0: every query goes to a worker.",
+    ),
     Setting("sparql_max_per_client", 4, "Queries one client address may run at once (429 above)."),
     Setting(
         "sparql_max_concurrent",

@@ -19,23 +19,23 @@ make_app = test_sparql_limits.make_app  # the fixture: an app over 600 numbers
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/value> ?v }"
 
 
+def record_queries(monkeypatch, owner, method: str) -> list[str]:
+    """The ``query`` of everything ``owner.method`` is called with from now on, in order."""
+    seen: list[str] = []
+    call = getattr(owner, method)
+
+    def counted(job):
+        seen.append(job.query)
+        return call(job)
+
+    monkeypatch.setattr(owner, method, counted)
+    return seen
+
+
 @pytest.fixture
 def runs(monkeypatch):
     """``runs(app)``: the queries that reached the app's engine since, in order."""
-
-    def watch(app) -> list[str]:
-        engine = app.extensions["lod.sparql"]
-        seen: list[str] = []
-        run = engine.run
-
-        def counted(request):
-            seen.append(request.query)
-            return run(request)
-
-        monkeypatch.setattr(engine, "run", counted)
-        return seen
-
-    return watch
+    return lambda app: record_queries(monkeypatch, app.extensions["lod.sparql"], "run")
 
 
 def get(client, query: str, headers=JSON, **params):

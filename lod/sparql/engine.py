@@ -20,6 +20,7 @@ from ..errors import BadInput, LodError, NotAcceptable
 from ..formats import Format
 from . import frames
 from .cache import Cached, ResultCache, cacheable
+from .inline import InlineLookups
 from .limits import Admission, EndpointBusy, default_workers
 from .pool import Job, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool, WorkersCannotStart
 
@@ -137,6 +138,14 @@ class PoolEngine:
         )
         size = int(settings.sparql_cache_bytes)
         self.cache = ResultCache(store_dir, size) if size > 0 else None
+        rows = int(settings.sparql_inline_rows)
+        self.inline = (
+            InlineLookups(
+                store_dir, self.max_rows, rows, int(settings.sparql_memory_quads), self.max_bytes
+            )
+            if rows > 0
+            else None
+        )
 
     def run(self, request: QueryRequest) -> QueryResponse:
         key = None
@@ -166,6 +175,15 @@ class PoolEngine:
             request.rdf.media_type if request.rdf else None,
             self.max_rows,
         )
+        if self.inline is not None:
+            try:
+                inline = self.inline.run(job)  # a lookup answered in this process
+            except BaseException:
+                leave()
+                raise
+            if inline is not None:
+                leave()
+                return self._small(request, key, *inline)
         try:
             answer = self.pool.query(job)
         except QueryTimeout:
@@ -225,15 +243,17 @@ class PoolEngine:
         finally:
             answer.close()
             leave()
-        self.cache.put(key, Cached(kind, body, header["rows"], header["truncated"]))
+        return self._small(request, key, header, body)
+
+    def _small(self, request, key, header: dict, body: bytes) -> QueryResponse:
+        """A whole answer in memory, kept in the result cache when its query may be."""
+        kind, rows, truncated = header["kind"], header["rows"], header["truncated"]
+        reusable = False
+        if key is not None and self.cache is not None and len(body) <= self.cache.entry_limit:
+            self.cache.put(key, Cached(kind, body, rows, truncated))
+            reusable = True
         return self._response(
-            request,
-            kind,
-            iter([body]),
-            len(body),
-            header["rows"],
-            header["truncated"],
-            reusable=True,
+            request, kind, iter([body]), len(body), rows, truncated, reusable=reusable
         )
 
     def _response(
@@ -253,6 +273,13 @@ class PoolEngine:
             on_close=list(on_close),
             reusable=reusable,
         )
+
+    def status(self) -> dict:
+        """For /health: the worker pool's, and whether lookups are answered from memory."""
+        status = self.pool.status()
+        if self.inline is not None:
+            status["lookups_in_memory"] = self.inline.in_memory
+        return status
 
     def close(self) -> None:
         self.pool.close()

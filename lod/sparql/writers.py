@@ -106,22 +106,29 @@ def _write_graph(raw, out: IO[bytes], rdf, max_rows: int) -> Written:
 # --------------------------------------------------------------------------- solutions
 def _write_solutions(raw, out: IO[bytes], results, max_rows: int, picked=None) -> Written:
     names = [v.value for v in raw.variables]
-    pick = None
+    solutions: Iterable = raw
     if picked is not None:  # the variables in another order: each solution's values too
         names = [names[i] for i in picked]
         pick = itemgetter(*picked)
-    writer = _WRITERS[results.media_type]
+        solutions = (pick(tuple(solution)) for solution in raw)
+    return write_rows(names, solutions, out, results.media_type, max_rows)
+
+
+def write_rows(
+    names: list[str], solutions: Iterable, out: IO[bytes], media_type: str, max_rows: int
+) -> Written:
+    """Solutions (sequences of terms, None where unbound) of the variables ``names`` in the
+    results format ``media_type``, cut after ``max_rows``: the bytes ``write`` gives."""
+    writer = _WRITERS[media_type]
     out.write(writer.head(names).encode())
     rows = 0
     truncated = False
-    solutions = iter(raw)
+    solutions = iter(solutions)
     while True:
         batch = list(islice(solutions, min(BATCH, max_rows - rows + 1)))
         if rows + len(batch) > max_rows:
             batch = batch[: max_rows - rows]
             truncated = True
-        if pick is not None:
-            batch = [pick(tuple(solution)) for solution in batch]
         if batch:
             out.write(writer.rows(names, batch, first=rows == 0).encode())
             rows += len(batch)
@@ -294,3 +301,4 @@ _WRITERS = {
     ox.QueryResultsFormat.CSV.media_type: _Csv,
     ox.QueryResultsFormat.TSV.media_type: _Tsv,
 }
+ROW_FORMATS = frozenset(_WRITERS)  # the media types ``write_rows`` writes

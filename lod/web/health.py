@@ -55,9 +55,9 @@ def health():
         body["status"] = "error"
         body["store"].update(reachable=False, error=str(exc).splitlines()[0])
         status = 503
-    pool = getattr(current_app.extensions.get("lod.sparql"), "pool", None)
-    if pool is not None:
-        body["sparql"] = pool.status()
+    engine = current_app.extensions.get("lod.sparql")
+    if hasattr(engine, "status"):  # the worker pool's
+        body["sparql"] = engine.status()
     response = jsonify(body)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"

@@ -1,0 +1,207 @@
+"""Lookups of one triple pattern, answered in the web process from the store's index.
+
+Handing a query to a worker process costs more than a point lookup itself: under load the
+round trip (the job written to a pipe, the worker woken, the answer framed and read back)
+takes about 250 µs of CPU, and Oxigraph's SPARQL machinery (parsing, planning) another 55 µs,
+against 5 µs for reading the matching quads from an in-memory index. So the commonest public query,
+"what is there about this IRI" (``SELECT ?p ?o WHERE { <iri> ?p ?o }``, and any other single
+triple pattern), is answered here, by ``quads_for_pattern`` on an in-memory copy of the
+checkpoint the workers read (``checkpoint.Checkpoints``), written by the writer the workers use
+(``writers.write_rows``). Everything else goes to the workers, whose time limit stops any query.
+
+What is answered here is decided from the text, conservatively (``parse_lookup``): a
+``SELECT`` of variables (or ``*``) over exactly one triple pattern of absolute IRIs, prefixed
+names of declared prefixes, ``a`` and distinct variables, optionally with ``LIMIT``, after
+``PREFIX`` declarations; comments allowed; no literals, ``BASE``, filters, modifiers, ``FROM``
+or protocol dataset. The default graph is the union of all graphs, as for every query without
+a dataset, so its answer is the quads matched in every graph, as Oxigraph gives it (a triple in
+two graphs twice). The index gives the matching quads lazily and at most ``cap`` + 1 are read:
+an answer with more rows is left to a worker, so the work done here is bounded whatever the
+data and needs no time limit.
+
+Only the in-memory copy of the checkpoint is read here (``LOD_SPARQL_MEMORY_QUADS``; the
+process makes one as each query worker does, about 400 bytes a quad): pyoxigraph holds the GIL
+while it reads an index range (which is why this is fast beside the process's other threads,
+where ``Store.query``, which releases and retakes the GIL several times per query, waits behind
+them), and a read from disk that is not in the page cache would stall every thread of the web
+process. Until the copy is complete, and for stores too big to copy, the workers answer. With
+no row limit (``LOD_SPARQL_MAX_ROWS=0``) a worker writes solutions with Oxigraph's own
+serializer, whose bytes differ (whitespace), so then nothing is answered here either.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .checkpoint import Checkpoints
+from .pool import Job
+from .text import star_order
+from .writers import ROW_FORMATS, write_rows
+
+CAP = 1000  # rows at most answered here (the setting sparql_inline_rows)
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_COMMENT = re.compile(rf"({_IRI})|#[^\n\r]*")
+_VAR = r"[?$][A-Za-z_][A-Za-z0-9_]*"
+_PREFIX = r"(?:[A-Za-z][A-Za-z0-9_-]*)?"
+_PNAME = rf"{_PREFIX}:[A-Za-z0-9_][A-Za-z0-9_-]*"
+_TERM = rf"(?:{_IRI}|{_VAR}|{_PNAME})"
+_DECLARATION = re.compile(rf"\s*PREFIX\s+({_PREFIX}):\s*({_IRI})", re.IGNORECASE)
+_SHAPE = re.compile(
+    rf"""\s*
+    SELECT\s+(?P<select>\*|(?:{_VAR}\s*)+?)\s*
+    (?:WHERE\s*)?\{{\s*
+        (?P<s>{_TERM})\s+(?P<p>{_TERM}|a)\s+(?P<o>{_TERM})\s*\.?\s*
+    \}}\s*
+    (?:LIMIT\s+(?P<limit>[0-9]{{1,9}})\s*)?""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:")
+_QUAD = ("subject", "predicate", "object")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One triple pattern: each place a term (``ox.NamedNode``) or a variable's name."""
+
+    names: list[str]  # the variables of the answer, in order
+    pattern: tuple[ox.NamedNode | str, ox.NamedNode | str, ox.NamedNode | str]
+    limit: int | None
+
+
+def parse_lookup(query: str) -> Lookup | None:
+    """The single triple pattern ``query`` asks for (see the module's docstring); None for
+    any other query, which a worker answers."""
+    if len(query) > 4096 or '"' in query or "'" in query:
+        return None  # no literals: they are never here
+    text = _COMMENT.sub(lambda m: m.group(1) or " ", query)  # with no strings, # is a comment
+    prefixes: dict[str, str] = {}
+    at = 0
+    while declared := _DECLARATION.match(text, at):
+        prefixes[declared.group(1)] = declared.group(2)[1:-1]
+        at = declared.end()
+    match = _SHAPE.fullmatch(text, at)
+    if match is None:
+        return None
+    pattern = []
+    for place in ("s", "p", "o"):
+        token = match.group(place)
+        if token[0] in "?$":
+            pattern.append(token[1:])
+        elif token == "a" or token == "A":
+            if token == "A":
+                return None  # only lower-case ``a`` stands for rdf:type
+            pattern.append(RDF_TYPE)
+        else:
+            iri = _iri(token, prefixes)
+            if iri is None:
+                return None
+            pattern.append(iri)
+    variables = [t for t in pattern if isinstance(t, str)]
+    if len(set(variables)) != len(variables):
+        return None  # ?x ?p ?x: a scan that keeps few rows
+    select = match.group("select")
+    if select == "*":
+        names = star_order(query) or []
+    else:
+        names = [v[1:] for v in select.split()]
+        if len(set(names)) != len(names):
+            return None
+    limit = match.group("limit")
+    return Lookup(names, (pattern[0], pattern[1], pattern[2]), int(limit) if limit else None)
+
+
+def _iri(token: str, prefixes: dict[str, str]) -> ox.NamedNode | None:
+    if token[0] == "<":
+        if not _ABSOLUTE.match(token):
+            return None  # a relative IRI: the worker resolves it
+        value = token[1:-1]
+    else:
+        prefix, _, local = token.partition(":")
+        if prefix not in prefixes:
+            return None  # undeclared: the worker says so
+        value = prefixes[prefix] + local
+    try:
+        return ox.NamedNode(value)
+    except ValueError:
+        return None
+
+
+@cache
+def _row_format(media_type: str | None) -> str | None:
+    """The writer's name for the results format a job asks for (as the worker reads it)."""
+    fmt = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
+    return fmt.media_type if fmt is not None and fmt.media_type in ROW_FORMATS else None
+
+
+class InlineLookups:
+    """Answers ``parse_lookup`` jobs in this process, or None (a worker's to answer)."""
+
+    def __init__(
+        self,
+        store_dir: str | Path,
+        max_rows: int,
+        cap: int = CAP,
+        memory_quads: int = 0,
+        max_bytes: int = 0,
+    ):
+        # the newest checkpoint, copied into memory as the workers copy it
+        self.checkpoints = Checkpoints(store_dir, memory_quads, max_bytes)
+        self.max_rows = max_rows
+        self.cap = min(max_rows, cap)  # 0 with no row limit: see the module's docstring
+        self.lock = threading.Lock()  # a checkpoint is opened by one thread at a time
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether lookups read an in-memory copy of the newest checkpoint (asking starts
+        making one)."""
+        with self.lock:
+            return self.checkpoints.in_memory
+
+    def run(self, job: Job) -> tuple[dict, bytes] | None:
+        """The worker's header and the answer's bytes; None when a worker must answer."""
+        if (
+            self.cap <= 0
+            or (media_type := _row_format(job.results)) is None
+            or job.default_graphs is not None
+            or job.named_graphs is not None
+        ):
+            return None
+        lookup = parse_lookup(job.query)
+        if lookup is None:
+            return None
+        try:
+            with self.lock:
+                store = self.checkpoints.reader()
+                if store is self.checkpoints.store:
+                    return None  # no in-memory copy (yet): see the module's docstring
+            s, p, o = (None if isinstance(t, str) else t for t in lookup.pattern)
+            quads = store.quads_for_pattern(s, p, o, None)  # None: in every graph
+            wanted = self.cap + 1 if lookup.limit is None else min(lookup.limit, self.cap + 1)
+            found = list(islice(quads, wanted))
+        except Exception:  # e.g. a checkpoint that cannot be opened: the workers say why
+            return None
+        if len(found) > self.cap and self.cap != self.max_rows:
+            return None  # more rows than answered here
+        places = {t: _QUAD[i] for i, t in enumerate(lookup.pattern) if isinstance(t, str)}
+        getters = [places.get(name) for name in lookup.names]
+        rows = (tuple(None if g is None else getattr(quad, g) for g in getters) for quad in found)
+        out = io.BytesIO()
+        written = write_rows(lookup.names, rows, out, media_type, self.max_rows)
+        header = {
+            "ok": True,
+            "kind": "solutions",
+            "rows": written.rows,
+            "truncated": written.truncated,
+            "size": out.tell(),
+        }
+        return header, out.getvalue()
