@@ -18,7 +18,8 @@ Virtuoso's /sparql answer the same queries over real HTTP (GET, keep-alive), mea
   text (the "repeated" case, answered from lod's cache), and "lookup, same IRI" shows the
   cache's ceiling; "repeats" is the share of requests whose text an earlier one had asked
   (at most those come from lod's cache: most lookups do not, most CONSTRUCTs do, as 6,258
-  obce are drawn a few times each); CPU use of each core and of the server's processes (lod:
+  obce are drawn a few times each); the "all new" rows draw the same way and make every
+  request's text new by a comment, so that no cache answers any; CPU use of each core and of the server's processes (lod:
   the web process and its query workers) sampled from /proc.
 
 Targets (issue 7): lookups, CONSTRUCT and catalogue at least 2× Virtuoso's throughput; the
@@ -324,11 +325,15 @@ def queries() -> dict[str, tuple[str, list[str]]]:
     }
 
 
-# name, the query, and whether each request draws another variant (else: the first, repeated)
+# name, the query, and whether each request draws another variant (else: the first, repeated;
+# NEW: draws one and makes its text new by a comment, so that no result cache can answer)
+NEW = "new"
 THROUGHPUT = (
     ("lookup", "lookup", True),
+    ("lookup, all new", "lookup", NEW),
     ("lookup, same IRI", "lookup", False),
     ("construct", "construct", True),
+    ("construct, all new", "construct", NEW),
     ("catalogue", "catalogue", False),
     ("top10", "top10", False),
     ("aggregate", "aggregate", False),
@@ -365,7 +370,9 @@ def timed(port: int, query: str, accept: str) -> tuple[float, int]:
     return ms, len(json.loads(body)["results"]["bindings"])
 
 
-def _client_process(port: int, paths: list[str], accept: str, seconds: float, threads: int, out):
+def _client_process(
+    port: int, paths: list[str], accept: str, seconds: float, threads: int, out, fresh=False
+):
     counts, latencies, errors, drawn = [0], [], [0], set()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -377,9 +384,13 @@ def _client_process(port: int, paths: list[str], accept: str, seconds: float, th
         while time.monotonic() < deadline:
             start = time.perf_counter()
             k = rng.randrange(len(paths))
+            path = paths[k]
+            if fresh:  # "\n# <seed> <n>" after the query: a text never asked before
+                k = (k, seed, ok + bad)
+                path += f"%0A%23+{seed}+{ok + bad}"
             asked.add(k)
             try:
-                status, _ = fetch(port, paths[k], accept, conn)
+                status, _ = fetch(port, path, accept, conn)
             except (OSError, http.client.HTTPException):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -441,14 +452,17 @@ def process_jiffies(root: int) -> int:
     return total
 
 
-def throughput(port: int, server_pid: int, variants: list[str], accept: str, seconds: float):
+def throughput(
+    port: int, server_pid: int, variants: list[str], accept: str, seconds: float, fresh=False
+):
     paths = [sparql_path(q) for q in variants]
     out = multiprocessing.get_context("fork").Queue()
     before_cpu, before_proc = cpu_times(), process_jiffies(server_pid)
     started = time.perf_counter()
     procs = [
         multiprocessing.get_context("fork").Process(
-            target=_client_process, args=(port, paths, accept, seconds, CLIENTS[1], out)
+            target=_client_process,
+            args=(port, paths, accept, seconds, CLIENTS[1], out, fresh),
         )
         for _ in range(CLIENTS[0])
     ]
@@ -564,7 +578,9 @@ def run_queries(ports: dict, pids: dict, seconds: float, repeat: int) -> dict:
         variants = variants if varied else variants[:1]
         rates[name] = {}
         for side in sides:
-            rates[name][side] = throughput(ports[side], pids[side], variants, accept, seconds)
+            rates[name][side] = throughput(
+                ports[side], pids[side], variants, accept, seconds, fresh=varied == NEW
+            )
             time.sleep(0.5)
     return {"latency": latency, "throughput": rates, "clients": CLIENTS[0] * CLIENTS[1]}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+import pyoxigraph as ox
 import pytest
 
 from lod.formats import BY_NAME
@@ -34,6 +35,13 @@ LOOKUPS = [
     "SELECT ?p ?o WHERE { <http://example.org/nothing#here> ?p ?o }",
     "# made new by a comment\nSELECT ?p ?o WHERE { <http://example.org/n7> ?p ?o } # 12",
 ]
+CONSTRUCTS = [
+    "CONSTRUCT WHERE { <http://example.org/n7> ?p ?o }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { BIND(<http://example.org/n7> AS ?s) ?s ?p ?o }",
+    "PREFIX ex: <http://example.org/> CONSTRUCT { ex:n3 ?p ?o } WHERE { ex:n3 ?p ?o . }",
+    f"CONSTRUCT {{ ?s <{VALUE}> ?v }} WHERE {{ ?s <{VALUE}> ?v }} LIMIT 8",
+    "CONSTRUCT WHERE { ?s ?p <http://example.org/n8> }",
+]
 NOT_LOOKUPS = [
     f"SELECT ?s ?v WHERE {{ ?s <{VALUE}> ?v FILTER(?v < 5) }}",  # a filter may skip everything
     "SELECT DISTINCT ?p WHERE { ?s ?p ?o }",  # materialized
@@ -46,7 +54,6 @@ NOT_LOOKUPS = [
     "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
     "SELECT ?p ?o WHERE { <http://example.org/n7> ?p ?o # }\n FILTER(?o > 1) }",
     "ASK { <http://example.org/n7> ?p ?o }",
-    "CONSTRUCT WHERE { <http://example.org/n7> ?p ?o }",
     "SELECT ?o WHERE { GRAPH ?g { <http://example.org/n7> ?p ?o } }",
     "SELECT ?o WHERE { <http://example.org/n7> <http://example.org/a>/<http://example.org/b> ?o }",
     "SELECT ?o WHERE { _:b ?p ?o }",
@@ -54,12 +61,17 @@ NOT_LOOKUPS = [
     "SELECT ?v WHERE { <n12> <http://example.org/value> ?v }",
     "SELECT ?o WHERE { ex:n7 ?p ?o }",  # an undeclared prefix: the worker's error
     "SELECT ?p ?p WHERE { <http://example.org/n7> ?p ?o }",
+    "CONSTRUCT { ?o ?p ?s } WHERE { ?s ?p ?o }",  # rearranged
+    "CONSTRUCT { ?s ?p ?o . ?o ?p ?s } WHERE { ?s ?p ?o }",
+    "CONSTRUCT WHERE { BIND(<http://example.org/n7> AS ?s) ?s ?p ?o }",  # not SPARQL
+    "CONSTRUCT { ?s ?p ?o } WHERE { BIND(<http://example.org/n7> AS ?s) ?s ?p ?o ?q }",
+    "DESCRIBE <http://example.org/n7>",
     "SELECT ?o WHERE { <http://example.org/n7> ?p ?o } VALUES ?o { 1 }",
     "SELECT ?o WHERE { SERVICE <http://example.org/> { <http://example.org/n7> ?p ?o } }",
 ]
 
 
-@pytest.mark.parametrize("query", LOOKUPS)
+@pytest.mark.parametrize("query", LOOKUPS + CONSTRUCTS)
 def test_lookups_are_recognized(query):
     assert parse_lookup(query) is not None
 
@@ -90,6 +102,25 @@ def jobs(monkeypatch):
     return lambda app: record_queries(monkeypatch, app.extensions["lod.sparql"].pool, "query")
 
 
+def with_two_graphs(app) -> None:
+    """A second graph: n0 to n9 again (the default graph is the union: each twice), and n7's
+    next; then wait for the in-memory copies."""
+    more = b"<http://example.org/n7> <http://example.org/next> <http://example.org/n8> .\n"
+    store = app.extensions["lod"].store
+    store.replace_graphs({OTHER: GraphSource(BY_NAME["nt"], data=numbers(10) + more)})
+    warm(app)
+
+
+def by_workers(app, answers):
+    """``answers()`` with the lookups in this process switched off."""
+    engine = app.extensions["lod.sparql"]
+    inline, engine.inline = engine.inline, None
+    try:
+        return answers()
+    finally:
+        engine.inline = inline
+
+
 FORMATS = [
     "application/sparql-results+json",
     "application/sparql-results+xml",
@@ -104,12 +135,7 @@ def test_inline_answers_are_the_workers_bytes(make_app, jobs, max_rows):
     # their in-memory copies (the copy on disk gives solutions in another order where the
     # query sets none)
     app = make_app(sparql_cache_bytes=0, sparql_max_rows=max_rows, sparql_workers=1)
-    engine = app.extensions["lod.sparql"]
-    # a second graph: n0 to n9 again (the default graph is the union: each twice), and more
-    more = b"<http://example.org/n7> <http://example.org/next> <http://example.org/n8> .\n"
-    store = app.extensions["lod"].store
-    store.replace_graphs({OTHER: GraphSource(BY_NAME["nt"], data=numbers(10) + more)})
-    warm(app)
+    with_two_graphs(app)
     given = jobs(app)
     client = app.test_client()
 
@@ -127,19 +153,66 @@ def test_inline_answers_are_the_workers_bytes(make_app, jobs, max_rows):
     # none went to a worker; with no row limit all do (a worker's serializer writes other bytes)
     assert len(given) == (len(LOOKUPS) * len(FORMATS) if max_rows == 0 else 0)
     given.clear()
-    inline, engine.inline = engine.inline, None
-    try:
-        by_workers = answers()
-    finally:
-        engine.inline = inline
+    assert by_workers(app, answers) == here
     assert len(given) == len(LOOKUPS) * len(FORMATS)
-    assert here == by_workers
     assert all(status == 200 for status, _, _ in here)
     # only the LIMIT 10 lookup has more rows than 3
     truncated = [i // len(FORMATS) for i, (_, cut, _) in enumerate(here) if cut]
     assert truncated == ([3] * len(FORMATS) if max_rows == 3 else [])
     n7 = here[0][2].decode()  # n7's triples in JSON: its value in both graphs, its next
     assert n7.count('"value":"7"') == 2 and n7.count('"value":"http://example.org/n8"') == 1
+
+
+GRAPH_FORMATS = [
+    "application/n-triples",
+    "text/turtle",
+    "application/rdf+xml",
+    "application/n-quads",
+    "application/trig",
+    "application/ld+json",
+]
+
+
+def test_inline_graphs_are_the_workers_triples(make_app, jobs):
+    app = make_app(sparql_cache_bytes=0, sparql_max_rows=10, sparql_workers=1)
+    with_two_graphs(app)
+    given = jobs(app)
+    client = app.test_client()
+
+    def answers():
+        found = []
+        for query in CONSTRUCTS:
+            for accept in GRAPH_FORMATS:
+                r = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+                assert r.status_code == 200, r.data
+                fmt = ox.RdfFormat.from_media_type(accept)
+                triples = sorted(str(q.triple) for q in ox.parse(r.data, fmt))  # as a list
+                found.append(
+                    (r.headers.get("X-SPARQL-MaxRows"), r.headers["Content-Type"], triples)
+                )
+        return found
+
+    here = answers()
+    assert given == []
+    assert by_workers(app, answers) == here  # the same triples (a graph's order is its writer's)
+    assert len(given) == len(CONSTRUCTS) * len(GRAPH_FORMATS)
+    n7 = here[0][2]  # n7's value once, though it is in both graphs, and its next
+    assert len(n7) == 2 and "<http://example.org/next>" in n7[0] and f"<{VALUE}>" in n7[1]
+    # LIMIT 8: eight solutions, and a triple of n0 to n9 in both graphs once
+    assert all(cut is None and 0 < len(triples) <= 8 for cut, _, triples in here[18:24])
+
+
+def test_a_graph_longer_than_the_row_limit_is_cut_by_a_worker(make_app, jobs):
+    app = make_app(sparql_cache_bytes=0, sparql_max_rows=10, sparql_workers=1)
+    store = app.extensions["lod"].store
+    store.replace_graphs({OTHER: GraphSource(BY_NAME["nt"], data=numbers(10))})
+    warm(app)
+    given = jobs(app)
+    query = f"CONSTRUCT WHERE {{ ?s <{VALUE}> ?v }}"  # 610 matches, 600 triples
+    answer = app.test_client().get("/sparql", query_string={"query": query})
+    assert answer.headers["X-SPARQL-MaxRows"] == "10"
+    assert len(list(ox.parse(answer.data, ox.RdfFormat.from_media_type(answer.mimetype)))) == 10
+    assert given == [query]
 
 
 def test_more_rows_than_the_cap_are_left_to_a_worker(make_app, jobs):

@@ -3,21 +3,25 @@
 Handing a query to a worker process costs more than a point lookup itself: under load the
 round trip (the job written to a pipe, the worker woken, the answer framed and read back)
 takes about 250 µs of CPU, and Oxigraph's SPARQL machinery (parsing, planning) another 55 µs,
-against 5 µs for reading the matching quads from an in-memory index. So the commonest public query,
-"what is there about this IRI" (``SELECT ?p ?o WHERE { <iri> ?p ?o }``, and any other single
-triple pattern), is answered here, by ``quads_for_pattern`` on an in-memory copy of the
-checkpoint the workers read (``checkpoint.Checkpoints``), written by the writer the workers use
-(``writers.write_rows``). Everything else goes to the workers, whose time limit stops any query.
+against 5 µs for reading the matching quads from an in-memory index. So the commonest public
+queries, "what is there about this IRI" as a table (``SELECT ?p ?o WHERE { <iri> ?p ?o }``) or
+as a graph (``CONSTRUCT WHERE { <iri> ?p ?o }``), and any other single triple pattern, are
+answered here, by ``quads_for_pattern`` on an in-memory copy of the checkpoint the workers read
+(``checkpoint.Checkpoints``), written by the writers the workers use (``writers.write_rows``,
+``writers.write_graph``). Everything else goes to the workers, whose time limit stops any query.
 
-What is answered here is decided from the text, conservatively (``parse_lookup``): a
-``SELECT`` of variables (or ``*``) over exactly one triple pattern of absolute IRIs, prefixed
-names of declared prefixes, ``a`` and distinct variables, optionally with ``LIMIT``, after
-``PREFIX`` declarations; comments allowed; no literals, ``BASE``, filters, modifiers, ``FROM``
-or protocol dataset. The default graph is the union of all graphs, as for every query without
-a dataset, so its answer is the quads matched in every graph, as Oxigraph gives it (a triple in
-two graphs twice). The index gives the matching quads lazily and at most ``cap`` + 1 are read:
-an answer with more rows is left to a worker, so the work done here is bounded whatever the
-data and needs no time limit.
+What is answered here is decided from the text, conservatively (``parse_lookup``): after
+``PREFIX`` declarations, a ``SELECT`` of variables (or ``*``) over exactly one triple pattern,
+or a ``CONSTRUCT`` whose template is that pattern (``CONSTRUCT WHERE { t }``, ``CONSTRUCT { t }
+WHERE { t }``, or ``CONSTRUCT { t } WHERE { BIND(<iri> AS ?v) t }``), of absolute IRIs, prefixed
+names of declared prefixes, ``a`` and distinct variables, optionally with ``LIMIT``; comments
+allowed; no literals, ``BASE``, filters, modifiers, ``FROM`` or protocol dataset. The default
+graph is the union of all graphs, as for every query without a dataset, so a ``SELECT`` gets the
+quads matched in every graph, as Oxigraph gives them (a triple in two graphs twice), and a
+``CONSTRUCT`` each triple once (its triples come in their first-seen order, Oxigraph's in
+another: a graph has none). The index gives the matching quads lazily and at most ``cap`` + 1
+are read: an answer with more rows is left to a worker, so the work done here is bounded
+whatever the data and needs no time limit.
 
 Only the in-memory copy of the checkpoint is read here (``LOD_SPARQL_MEMORY_QUADS``; the
 process makes one as each query worker does, about 400 bytes a quad): pyoxigraph holds the GIL
@@ -44,7 +48,7 @@ import pyoxigraph as ox
 from .checkpoint import Checkpoints
 from .pool import Job
 from .text import star_order
-from .writers import ROW_FORMATS, write_rows
+from .writers import ROW_FORMATS, write_graph, write_rows
 
 CAP = 1000  # rows at most answered here (the setting sparql_inline_rows)
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -56,25 +60,38 @@ _PREFIX = r"(?:[A-Za-z][A-Za-z0-9_-]*)?"
 _PNAME = rf"{_PREFIX}:[A-Za-z0-9_][A-Za-z0-9_-]*"
 _TERM = rf"(?:{_IRI}|{_VAR}|{_PNAME})"
 _DECLARATION = re.compile(rf"\s*PREFIX\s+({_PREFIX}):\s*({_IRI})", re.IGNORECASE)
-_SHAPE = re.compile(
-    rf"""\s*
-    SELECT\s+(?P<select>\*|(?:{_VAR}\s*)+?)\s*
-    (?:WHERE\s*)?\{{\s*
-        (?P<s>{_TERM})\s+(?P<p>{_TERM}|a)\s+(?P<o>{_TERM})\s*\.?\s*
-    \}}\s*
-    (?:LIMIT\s+(?P<limit>[0-9]{{1,9}})\s*)?""",
-    re.VERBOSE | re.IGNORECASE,
+
+
+def _triple(name: str) -> str:
+    return rf"(?P<{name}s>{_TERM})\s+(?P<{name}p>{_TERM}|a)\s+(?P<{name}o>{_TERM})\s*\.?\s*"
+
+
+_LIMIT = r"(?:LIMIT\s+(?P<limit>[0-9]{1,9})\s*)?"
+_SELECT = re.compile(
+    rf"\s*SELECT\s+(?P<select>\*|(?:{_VAR}\s*)+?)\s*(?:WHERE\s*)?\{{\s*{_triple('')}\}}\s*{_LIMIT}",
+    re.IGNORECASE,
+)
+# CONSTRUCT WHERE { t }, CONSTRUCT { t } WHERE { t } and, as a resource is often asked for,
+# CONSTRUCT { t } WHERE { BIND(<iri> AS ?v) t }, where t mentions ?v
+_CONSTRUCT = re.compile(
+    rf"\s*CONSTRUCT\s*(?:\{{\s*{_triple('t')}\}}\s*)?WHERE\s*\{{\s*"
+    rf"(?:BIND\s*\(\s*(?P<bound>{_IRI}|{_PNAME})\s+AS\s+(?P<as>{_VAR})\s*\)\s*\.?\s*)?"
+    rf"{_triple('')}\}}\s*{_LIMIT}",
+    re.IGNORECASE,
 )
 _ABSOLUTE = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:")
 _QUAD = ("subject", "predicate", "object")
+
+Term = ox.NamedNode | str  # a term, or a variable's name
 
 
 @dataclass(frozen=True)
 class Lookup:
     """One triple pattern: each place a term (``ox.NamedNode``) or a variable's name."""
 
-    names: list[str]  # the variables of the answer, in order
-    pattern: tuple[ox.NamedNode | str, ox.NamedNode | str, ox.NamedNode | str]
+    form: str  # "SELECT" (solutions) or "CONSTRUCT" (the matching triples)
+    names: list[str]  # SELECT: the variables of the answer, in order
+    pattern: tuple[Term, Term, Term]
     limit: int | None
 
 
@@ -89,35 +106,52 @@ def parse_lookup(query: str) -> Lookup | None:
     while declared := _DECLARATION.match(text, at):
         prefixes[declared.group(1)] = declared.group(2)[1:-1]
         at = declared.end()
-    match = _SHAPE.fullmatch(text, at)
-    if match is None:
+    if match := _SELECT.fullmatch(text, at):
+        form = "SELECT"
+    elif match := _CONSTRUCT.fullmatch(text, at):
+        form = "CONSTRUCT"
+    else:
         return None
-    pattern = []
-    for place in ("s", "p", "o"):
-        token = match.group(place)
-        if token[0] in "?$":
-            pattern.append(token[1:])
-        elif token == "a" or token == "A":
-            if token == "A":
-                return None  # only lower-case ``a`` stands for rdf:type
-            pattern.append(RDF_TYPE)
-        else:
-            iri = _iri(token, prefixes)
-            if iri is None:
-                return None
-            pattern.append(iri)
+    pattern = _terms(match, "", prefixes)
+    if pattern is None:
+        return None
+    names: list[str] = []
+    if form == "SELECT":
+        select = match.group("select")
+        names = (star_order(query) or []) if select == "*" else [v[1:] for v in select.split()]
+        if len(set(names)) != len(names):
+            return None
+    else:
+        template = pattern if match.group("ts") is None else _terms(match, "t", prefixes)
+        if match.group("bound"):  # ?v is that IRI wherever it stands
+            bound = _iri(match.group("bound"), prefixes)
+            if bound is None or match.group("ts") is None:
+                return None  # BIND in the short form is not SPARQL
+            name = match.group("as")[1:]
+            pattern = [bound if t == name else t for t in pattern]
+            template = [bound if t == name else t for t in template or ()]
+        if template != pattern:
+            return None  # the answer is the matched triples, nothing rearranged
     variables = [t for t in pattern if isinstance(t, str)]
     if len(set(variables)) != len(variables):
         return None  # ?x ?p ?x: a scan that keeps few rows
-    select = match.group("select")
-    if select == "*":
-        names = star_order(query) or []
-    else:
-        names = [v[1:] for v in select.split()]
-        if len(set(names)) != len(names):
-            return None
     limit = match.group("limit")
-    return Lookup(names, (pattern[0], pattern[1], pattern[2]), int(limit) if limit else None)
+    return Lookup(form, names, (pattern[0], pattern[1], pattern[2]), int(limit) if limit else None)
+
+
+def _terms(match: re.Match, name: str, prefixes: dict[str, str]) -> list[Term] | None:
+    terms: list[Term] = []
+    for place in "spo":
+        token = match.group(name + place)
+        if token[0] in "?$":
+            terms.append(token[1:])
+        elif token == "a":
+            terms.append(RDF_TYPE)
+        elif (iri := _iri(token, prefixes)) is not None:
+            terms.append(iri)
+        else:
+            return None  # "A" (only a lower-case a is rdf:type), or an IRI not resolved here
+    return terms
 
 
 def _iri(token: str, prefixes: dict[str, str]) -> ox.NamedNode | None:
@@ -141,6 +175,11 @@ def _row_format(media_type: str | None) -> str | None:
     """The writer's name for the results format a job asks for (as the worker reads it)."""
     fmt = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
     return fmt.media_type if fmt is not None and fmt.media_type in ROW_FORMATS else None
+
+
+@cache
+def _graph_format(media_type: str | None) -> ox.RdfFormat | None:
+    return ox.RdfFormat.from_media_type(media_type) if media_type else None
 
 
 class InlineLookups:
@@ -169,16 +208,17 @@ class InlineLookups:
 
     def run(self, job: Job) -> tuple[dict, bytes] | None:
         """The worker's header and the answer's bytes; None when a worker must answer."""
-        if (
-            self.cap <= 0
-            or (media_type := _row_format(job.results)) is None
-            or job.default_graphs is not None
-            or job.named_graphs is not None
-        ):
+        if self.cap <= 0 or job.default_graphs is not None or job.named_graphs is not None:
             return None
         lookup = parse_lookup(job.query)
         if lookup is None:
             return None
+        if lookup.form == "SELECT":
+            fmt = _row_format(job.results)
+        else:
+            fmt = _graph_format(job.rdf)
+        if fmt is None:
+            return None  # the worker says what is acceptable
         try:
             with self.lock:
                 store = self.checkpoints.reader()
@@ -190,16 +230,27 @@ class InlineLookups:
             found = list(islice(quads, wanted))
         except Exception:  # e.g. a checkpoint that cannot be opened: the workers say why
             return None
-        if len(found) > self.cap and self.cap != self.max_rows:
-            return None  # more rows than answered here
-        places = {t: _QUAD[i] for i, t in enumerate(lookup.pattern) if isinstance(t, str)}
-        getters = [places.get(name) for name in lookup.names]
-        rows = (tuple(None if g is None else getattr(quad, g) for g in getters) for quad in found)
+        if len(found) > self.cap and (self.cap != self.max_rows or lookup.form != "SELECT"):
+            # more rows than answered here; or a graph cut at the row limit, whose distinct
+            # triples may be more than those read
+            return None
         out = io.BytesIO()
-        written = write_rows(lookup.names, rows, out, media_type, self.max_rows)
+        if lookup.form == "SELECT":
+            places = {t: _QUAD[i] for i, t in enumerate(lookup.pattern) if isinstance(t, str)}
+            getters = [places.get(name) for name in lookup.names]
+            rows = (
+                tuple(None if g is None else getattr(quad, g) for g in getters) for quad in found
+            )
+            written = write_rows(lookup.names, rows, out, fmt, self.max_rows)
+        else:  # a graph is a set: a triple in several graphs once
+            triples = list(dict.fromkeys(quad.triple for quad in found))
+            try:
+                written = write_graph(triples, out, fmt, self.max_rows)
+            except Exception:  # a format that cannot hold it: the worker says so
+                return None
         header = {
             "ok": True,
-            "kind": "solutions",
+            "kind": written.kind,
             "rows": written.rows,
             "truncated": written.truncated,
             "size": out.tell(),

@@ -56,7 +56,7 @@ def write(raw, out: IO[bytes], *, results, rdf, max_rows: int, order=None) -> Wr
     if kind == "graph":
         if rdf is None:
             raise NoFormat(kind)
-        return _write_graph(raw, out, rdf, max_rows)
+        return write_graph(raw, out, rdf, max_rows)
     if results is None:
         raise NoFormat(kind)
     picked = _picked(raw, order) if kind == "solutions" else None
@@ -97,7 +97,9 @@ class _Counter:
             )
 
 
-def _write_graph(raw, out: IO[bytes], rdf, max_rows: int) -> Written:
+def write_graph(raw: Iterable, out: IO[bytes], rdf, max_rows: int) -> Written:
+    """Triples (a CONSTRUCT's or DESCRIBE's, or any) in the ``ox.RdfFormat`` ``rdf``, cut after
+    ``max_rows`` (0: all); in a dataset format, in the default graph."""
     counter = _Counter(raw, max_rows, rdf.supports_datasets)
     ox.serialize(counter, out, format=rdf)
     return Written("graph", counter.rows, counter.truncated)
