@@ -29,6 +29,7 @@ LOOKUPS = [
     "PREFIX ex: <http://example.org/>\nSELECT ?v WHERE { ex:n12 ex:value ?v }",
     "SELECT * WHERE { <http://example.org/n7> <http://example.org/value> ?v }",
     "SELECT ?x WHERE { <http://example.org/n7> <http://example.org/value> ?v }",  # unbound
+    "SELECT * WHERE { <http://example.org/n7> <http://example.org/next> <http://example.org/n8> }",
     "SELECT * WHERE { ?s <http://example.org/value> ?v } LIMIT 0",
     "PREFIX : <http://example.org/> SELECT $o { :n3 ?p $o } LIMIT 3",
     "SELECT ?t WHERE { <http://example.org/n3> a ?t }",

@@ -41,6 +41,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -170,6 +171,20 @@ def _iri(token: str, prefixes: dict[str, str]) -> ox.NamedNode | None:
         return None
 
 
+def _getter(lookup: Lookup):
+    """The function that makes a matched quad the row of ``lookup.names``."""
+    places = {t: _QUAD[i] for i, t in enumerate(lookup.pattern) if isinstance(t, str)}
+    getters = [places.get(name) for name in lookup.names]
+    if None in getters:  # a variable of the SELECT not in the pattern: unbound
+        return lambda quad: tuple(None if g is None else getattr(quad, g) for g in getters)
+    if not getters:  # SELECT * of a pattern without variables: one empty row per match
+        return lambda quad: ()
+    if len(getters) == 1:
+        one = getters[0]
+        return lambda quad: (getattr(quad, one),)
+    return attrgetter(*getters)  # a tuple of the terms
+
+
 @cache
 def _row_format(media_type: str | None) -> str | None:
     """The writer's name for the results format a job asks for (as the worker reads it)."""
@@ -236,11 +251,7 @@ class InlineLookups:
             return None
         out = io.BytesIO()
         if lookup.form == "SELECT":
-            places = {t: _QUAD[i] for i, t in enumerate(lookup.pattern) if isinstance(t, str)}
-            getters = [places.get(name) for name in lookup.names]
-            rows = (
-                tuple(None if g is None else getattr(quad, g) for g in getters) for quad in found
-            )
+            rows = map(_getter(lookup), found)
             written = write_rows(lookup.names, rows, out, fmt, self.max_rows)
         else:  # a graph is a set: a triple in several graphs once
             triples = list(dict.fromkeys(quad.triple for quad in found))
