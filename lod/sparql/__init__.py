@@ -3,7 +3,8 @@
 ``engine_for(settings, store)`` gives the engine behind ``/sparql``: a pool of worker processes
 for the embedded store (``pool.py``, ``worker.py``), the store's own ``query`` for any other
 store. The pool engine keeps small answers in a result cache until the next publish
-(``cache.py``). Catalogue pages and other in-process reads keep using the Store protocol
+(``cache.py``) and answers lookups of one triple pattern itself, from an in-memory copy of the
+store (``inline.py``). Catalogue pages and other in-process reads keep using the Store protocol
 directly.
 """
 

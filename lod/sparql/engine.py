@@ -121,7 +121,9 @@ def not_acceptable(kind: str) -> NotAcceptable:
 
 
 class PoolEngine:
-    """The embedded store: every query in a worker process, killed at the time limit."""
+    """The embedded store: every query in a worker process, killed at the time limit, but
+    lookups of one triple pattern, which the web process answers from its in-memory copy
+    (``inline``); small answers kept in the result cache until the next publish."""
 
     def __init__(self, settings, store_dir: Path):
         self.timeout = float(settings.sparql_timeout)
