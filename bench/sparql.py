@@ -19,8 +19,8 @@ Virtuoso's /sparql answer the same queries over real HTTP (GET, keep-alive), mea
   cache's ceiling; "repeats" is the share of requests whose text an earlier one had asked
   (at most those come from lod's cache: most lookups do not, most CONSTRUCTs do, as 6,258
   obce are drawn a few times each); the "all new" rows draw the same way and make every
-  request's text new by a comment, so that no cache answers any; CPU use of each core and of the server's processes (lod:
-  the web process and its query workers) sampled from /proc.
+  request's text new by a comment, so that no cache answers any; CPU use of each core and of
+  the server's processes (lod: the web process and its query workers) sampled from /proc.
 
 Targets (issue 7): lookups, CONSTRUCT and catalogue at least 2× Virtuoso's throughput; the
 aggregate and top-10 within 3× of Virtuoso cold and faster when repeated.
@@ -202,8 +202,9 @@ class LodServer:
     def wait_in_memory(self, timeout: float = 300) -> float | None:
         """Seconds until every query worker of every web process, and every web process for
         its lookups, answers from its in-memory copy of the store (LOD_SPARQL_MEMORY_QUADS;
-        /health tells each process's): the server's state once it has started. Queries with new texts (no cache) reach every
-        worker; /health must say so 8 times in a row (new connections: both processes)."""
+        /health tells each process's): the server's state once it has started. Queries with
+        new texts (no cache) reach every worker; /health must say so 8 times in a row (new
+        connections: both processes)."""
         started = time.monotonic()
         streak, n = 0, 0
         while streak < 8:
@@ -227,7 +228,7 @@ class LodServer:
             full = (
                 sparql.get("size")
                 and sparql.get("in_memory") == sparql.get("size")
-                and sparql.get("lookups_in_memory", True)
+                and sparql.get("lookups_in_memory")
             )
             streak = streak + 1 if full else 0
             if not full:

@@ -87,8 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
         "sparql_inline_rows",
         1000,
         "A lookup of one triple pattern with at most this many rows is answered in the web "
-        "process, not by a worker (bounded work: no time limit needed); 0, or "
-        "LOD_SPARQL_MAX_ROWS=0: every query goes to a worker.",
+        "process from its in-memory copy, not by a worker (bounded work: no time limit needed); "
+        "0, LOD_SPARQL_MAX_ROWS=0 or LOD_SPARQL_MEMORY_QUADS=0: every query goes to a worker.",
     ),
     Setting("sparql_max_per_client", 4, "Queries one client address may run at once (429 above)."),
     Setting(

@@ -140,12 +140,12 @@ class PoolEngine:
         )
         size = int(settings.sparql_cache_bytes)
         self.cache = ResultCache(store_dir, size) if size > 0 else None
-        rows = int(settings.sparql_inline_rows)
+        # lookups of one pattern in this process: only from an in-memory copy of the store, and
+        # only with a row limit (lod.sparql.inline); else no copy is made here for nothing
+        rows, quads = int(settings.sparql_inline_rows), int(settings.sparql_memory_quads)
         self.inline = (
-            InlineLookups(
-                store_dir, self.max_rows, rows, int(settings.sparql_memory_quads), self.max_bytes
-            )
-            if rows > 0
+            InlineLookups(store_dir, self.max_rows, rows, quads, self.max_bytes)
+            if rows > 0 and quads > 0 and self.max_rows > 0
             else None
         )
 
@@ -279,8 +279,7 @@ class PoolEngine:
     def status(self) -> dict:
         """For /health: the worker pool's, and whether lookups are answered from memory."""
         status = self.pool.status()
-        if self.inline is not None:
-            status["lookups_in_memory"] = self.inline.in_memory
+        status["lookups_in_memory"] = self.inline is not None and self.inline.in_memory
         return status
 
     def close(self) -> None:

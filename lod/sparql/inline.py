@@ -211,7 +211,7 @@ class InlineLookups:
         # the newest checkpoint, copied into memory as the workers copy it
         self.checkpoints = Checkpoints(store_dir, memory_quads, max_bytes)
         self.max_rows = max_rows
-        self.cap = min(max_rows, cap)  # 0 with no row limit: see the module's docstring
+        self.cap = min(max_rows, cap)  # PoolEngine makes none with no row limit (docstring)
         self.lock = threading.Lock()  # a checkpoint is opened by one thread at a time
 
     @property
@@ -222,8 +222,9 @@ class InlineLookups:
             return self.checkpoints.in_memory
 
     def run(self, job: Job) -> tuple[dict, bytes] | None:
-        """The worker's header and the answer's bytes; None when a worker must answer."""
-        if self.cap <= 0 or job.default_graphs is not None or job.named_graphs is not None:
+        """The answer's kind, rows and truncation (as a worker's header says them) and its
+        bytes; None when a worker must answer."""
+        if job.default_graphs is not None or job.named_graphs is not None:
             return None
         lookup = parse_lookup(job.query)
         if lookup is None:
@@ -259,11 +260,5 @@ class InlineLookups:
                 written = write_graph(triples, out, fmt, self.max_rows)
             except Exception:  # a format that cannot hold it: the worker says so
                 return None
-        header = {
-            "ok": True,
-            "kind": written.kind,
-            "rows": written.rows,
-            "truncated": written.truncated,
-            "size": out.tell(),
-        }
+        header = {"kind": written.kind, "rows": written.rows, "truncated": written.truncated}
         return header, out.getvalue()
