@@ -71,10 +71,21 @@ FLOOR = (
 )
 
 
-def measured(args: list[str], *, env: dict | None = None, cwd: Path | None = None, runs: int = 1):
-    """Best wall time (s) of `runs` runs of a command, and its peak RSS (MB)."""
+def measured(
+    args: list[str],
+    *,
+    env: dict | None = None,
+    cwd: Path | None = None,
+    runs: int = 1,
+    output: Path | None = None,
+):
+    """Best wall time (s) of `runs` runs of a command, and its peak RSS (MB). Its `output`
+    file is removed before each run: each run writes a new file (replacing or truncating an
+    old one of 150 MB would add the time its blocks take to free)."""
     best, peak = float("inf"), 0
     for _ in range(runs):
+        if output is not None:
+            output.unlink(missing_ok=True)
         out = subprocess.run(
             [sys.executable, "-c", MEASURE, *args],
             env=env,
@@ -149,7 +160,7 @@ def conversion(tmp: Path, rows: int, morph: str | None, report: dict) -> None:
     if commands["lod1"] is None:
         del commands["lod1"]
     # in turns, so that each sees the same machine (it is shared: the load varies)
-    best = in_turns(list(commands.values()), cwd=work, runs=3)
+    best = in_turns(list(commands.values()), [out[n] for n in commands], cwd=work, runs=3)
     times = dict(zip(commands, best, strict=True))
     t_lod, m_lod = times["lod"]
     shutil.copy(table, work / "other.csv")  # no metadata beside it: lod infers the schema
@@ -157,6 +168,7 @@ def conversion(tmp: Path, rows: int, morph: str | None, report: dict) -> None:
         [lod("lod"), "convert", "other.csv", "--minimal", "-f", "nt", "-o", str(work / "i.nt")],
         cwd=work,
         runs=3,
+        output=work / "i.nt",
     )
     t_rdflib, m_rdflib = measured(
         [sys.executable, str(BENCH / "baseline_rdflib.py"), "table.csv", str(out["rdflib"])],
@@ -202,12 +214,15 @@ def one_cpu(command: list[str]) -> list[str] | None:
     return [taskset, "-c", str(min(os.sched_getaffinity(0))), *command]
 
 
-def in_turns(commands: list[list[str]], *, cwd: Path, runs: int) -> list[tuple[float, int]]:
-    """Best time and peak RSS of each command, the commands run in turns `runs` times."""
+def in_turns(
+    commands: list[list[str]], outputs: list[Path], *, cwd: Path, runs: int
+) -> list[tuple[float, int]]:
+    """Best time and peak RSS of each command (writing its output), the commands run in
+    turns `runs` times."""
     best = [(float("inf"), 0)] * len(commands)
     for _ in range(runs):
         for i, command in enumerate(commands):
-            t, m = measured(command, cwd=cwd)
+            t, m = measured(command, cwd=cwd, output=outputs[i])
             best[i] = (min(best[i][0], t), max(best[i][1], m))
     return best
 

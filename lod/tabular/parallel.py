@@ -21,6 +21,7 @@ are not line counts).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gc
 import os
@@ -40,6 +41,7 @@ ENABLED = True  # tests turn it off, or make every table "big" (MIN_BYTES) in sm
 RANGE_BYTES = 1 << 19  # of CSV per range (about 11 times as many bytes of N-Triples)
 MIN_BYTES = 4 << 20  # smaller tables are converted by one process
 SHARE = 0.45  # of the ranges converted by this process, which also passes all of them on
+PIPE_BYTES = 1 << 20  # asked for the pipe's buffer (Linux: /proc/sys/fs/pipe-max-size)
 AHEAD = 3  # ranges the worker may convert before this process takes them
 _END = object()
 # codecs in which every byte 0x0A is a line feed and decoding can start at any line
@@ -202,6 +204,10 @@ class _Worker:
     @classmethod
     def start(cls, split, fast, mine, before, frame, prefix, bnodes, base, per_row):
         r, w = os.pipe()
+        with contextlib.suppress(OSError, AttributeError):  # fewer, larger writes (Linux)
+            import fcntl  # POSIX only, as fork is
+
+            fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         with py_warnings.catch_warnings():  # Python 3.12 warns of fork() beside threads; the
             py_warnings.simplefilter("ignore", DeprecationWarning)  # child runs no thread's code
             try:
