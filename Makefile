@@ -38,12 +38,12 @@ $(MORPH)/.installed-stamp: bench/requirements-morph.txt
 	touch $@
 
 bench: $(STAMP) $(MORPH)/.installed-stamp ## run the benchmarks, /sparql against Virtuoso included (ratios against baselines measured in the same run), ~15 min
-	./scripts/system-deps
+	./scripts/system-deps bench
 	$(BIN)/python -m compileall -q lod  # as a wheel install does: no run compiles lod again
 	$(BIN)/python bench/run.py --morph $(MORPH)/bin/python
 
 bench-sparql: $(STAMP) ## only /sparql against Virtuoso (virtuoso-opensource) on 1 M triples, ~6 min
-	./scripts/system-deps
+	./scripts/system-deps bench
 	$(BIN)/python -m compileall -q lod
 	$(BIN)/python bench/sparql.py
 

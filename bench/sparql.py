@@ -12,7 +12,8 @@ Virtuoso's /sparql answer the same queries over real HTTP (GET, keep-alive), mea
   of the same query made textually new each time by a comment (warm: the data is in memory,
   but lod's result cache cannot answer), and the median of runs of the identical text
   (repeated: lod answers from its result cache);
-- throughput: 8 concurrent clients (2 processes × 4 threads, one keep-alive connection each)
+- throughput: 8 concurrent clients (one keep-alive connection each: wrk, 2 threads × 4
+  connections, or without wrk 2 Python processes × 4 threads; bench/load.py says why wrk)
   for a few seconds per query; lookups, CONSTRUCT and label search draw a random one of many
   resources (30,000 rows, 6,258 obce) or words for every request, the others repeat their
   text (the "repeated" case, answered from lod's cache), and "lookup, same IRI" shows the
@@ -25,7 +26,7 @@ Virtuoso's /sparql answer the same queries over real HTTP (GET, keep-alive), mea
 Targets (issue 7): lookups, CONSTRUCT and catalogue at least 2× Virtuoso's throughput; the
 aggregate and top-10 within 3× of Virtuoso cold and faster when repeated.
 
-Usage: python bench/sparql.py [--seconds S] [--repeat N] [--json OUT]
+Usage: python bench/sparql.py [--seconds S] [--repeat N] [--json OUT] [--client wrk|python]
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+import load  # noqa: E402
+
 from tests.virtuoso import INI, Virtuoso, free_port, stop_group  # noqa: E402
 
 BASE = "https://data.example.cz"
@@ -57,7 +61,8 @@ DATASET = f"{BASE}/datasets/obce-ukazatele"
 COLUMNS = f"{DATASET}/columns/"
 RECORD = ROOT / "tests" / "data" / "records" / "valid.yaml"
 YEARS = range(2010, 2026)
-CLIENTS = (2, 4)  # processes × threads: 8 concurrent clients
+CLIENTS = (2, 4)  # processes × threads (wrk: threads × connections): 8 concurrent clients
+CLIENT = ["wrk" if load.available() else "python"]  # the load generator (--client)
 JSON_RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 PREFIXES = (
@@ -456,9 +461,34 @@ def process_jiffies(root: int) -> int:
 def throughput(
     port: int, server_pid: int, variants: list[str], accept: str, seconds: float, fresh=False
 ):
+    """Requests a second of 8 concurrent clients (wrk if installed, else Python clients: see
+    bench/load.py), latency, errors, and the CPU use of each core and of the server."""
     paths = [sparql_path(q) for q in variants]
-    out = multiprocessing.get_context("fork").Queue()
     before_cpu, before_proc = cpu_times(), process_jiffies(server_pid)
+    started = time.perf_counter()
+    if CLIENT[0] == "wrk":
+        clients = CLIENTS[0] * CLIENTS[1]
+        figures = load.throughput(port, paths, accept, seconds, clients, fresh)
+    else:
+        figures = python_clients(port, paths, accept, seconds, fresh)
+    elapsed = time.perf_counter() - started
+    after_cpu, after_proc = cpu_times(), process_jiffies(server_pid)
+    busy = [
+        round(100 * (b1 - b0) / max(1, t1 - t0))
+        for (b0, t0), (b1, t1) in zip(before_cpu, after_cpu, strict=True)
+    ]
+    hz = os.sysconf("SC_CLK_TCK")
+    figures.pop("elapsed_s", None)
+    return figures | {
+        "cpu_busy_percent": busy,
+        "server_cpu_cores": round((after_proc - before_proc) / hz / elapsed, 2),
+    }
+
+
+def python_clients(port: int, paths: list[str], accept: str, seconds: float, fresh: bool):
+    """The figures of bench/load.py's `throughput` from Python clients (2 processes × 4
+    threads of `http.client`)."""
+    out = multiprocessing.get_context("fork").Queue()
     started = time.perf_counter()
     procs = [
         multiprocessing.get_context("fork").Process(
@@ -473,23 +503,15 @@ def throughput(
     for p in procs:
         p.join()
     elapsed = time.perf_counter() - started
-    after_cpu, after_proc = cpu_times(), process_jiffies(server_pid)
     done = sum(r[0] for r in results)
     asked = done + sum(r[1] for r in results)
     distinct = len(set().union(*(r[3] for r in results)))
     latencies = sorted(x for r in results for x in r[2])
-    busy = [
-        round(100 * (b1 - b0) / max(1, t1 - t0))
-        for (b0, t0), (b1, t1) in zip(before_cpu, after_cpu, strict=True)
-    ]
-    hz = os.sysconf("SC_CLK_TCK")
     return {
         "req_per_s": round(done / elapsed, 1),
         "errors": sum(r[1] for r in results),
         "p50_ms": round(1000 * latencies[len(latencies) // 2], 1) if latencies else None,
         "p99_ms": round(1000 * latencies[int(len(latencies) * 0.99)], 1) if latencies else None,
-        "cpu_busy_percent": busy,
-        "server_cpu_cores": round((after_proc - before_proc) / hz / elapsed, 2),
         # requests whose query text an earlier request of the run had asked: at most these
         # are answered from lod's cache (each web process keeps its own)
         "repeats_percent": round(100 * (1 - distinct / asked)) if asked else 0,
@@ -583,7 +605,8 @@ def run_queries(ports: dict, pids: dict, seconds: float, repeat: int) -> dict:
                 ports[side], pids[side], variants, accept, seconds, fresh=varied == NEW
             )
             time.sleep(0.5)
-    return {"latency": latency, "throughput": rates, "clients": CLIENTS[0] * CLIENTS[1]}
+    clients = CLIENTS[0] * CLIENTS[1]
+    return {"latency": latency, "throughput": rates, "clients": clients, "client": CLIENT[0]}
 
 
 def ratio(a: float, b: float) -> float:
@@ -610,7 +633,10 @@ def summary(result: dict) -> str:
             f" {ratio(virt['warm_ms'], lod_['warm_ms'])} /"
             f" {ratio(virt['repeated_ms'], lod_['repeated_ms'])}{rows}"
         )
-    lines.append(f"throughput, {result['clients']} clients (req/s; ratio = lod / Virtuoso):")
+    client = result.get("client", "python")
+    lines.append(
+        f"throughput, {result['clients']} clients ({client}; req/s; ratio = lod / Virtuoso):"
+    )
     for name, sides in result["throughput"].items():
         lod_, virt = sides["lod"], sides["virtuoso"]
         lines.append(
@@ -642,7 +668,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per query")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--workers", type=int, default=2, help="lod serve --workers")
+    parser.add_argument(
+        "--client",
+        choices=("wrk", "python"),
+        default=CLIENT[0],
+        help="load generator for throughput (default: wrk if installed; bench/load.py)",
+    )
     args = parser.parse_args()
+    if args.client == "wrk" and not load.available():
+        parser.error("wrk is not installed (Debian: apt-get install wrk)")
+    CLIENT[0] = args.client
     report: dict = {}
     with tempfile.TemporaryDirectory(prefix="lod-bench-sparql-") as tmp:
         sparql(Path(tmp), report, seconds=args.seconds, repeat=args.repeat, workers=args.workers)
