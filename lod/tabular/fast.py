@@ -23,7 +23,6 @@ batch is written as Turtle too, the same way (turtle.py).
 from __future__ import annotations
 
 import copy
-import io
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -54,6 +53,25 @@ def _utf8(text: str) -> bytes:
 def _constant(text: str) -> bytes:
     """Text for a bytes %-format."""
     return _utf8(text).replace(b"%", b"%%")
+
+
+def _interleaved(parts: list, rows: int) -> bytes:
+    """Row 0's pieces (one of each part, in order), then row 1's, and so on: each part a
+    sequence of `rows` pieces, or a `repeat` of one. One list of all pieces is laid out from a
+    row of the repeated ones and filled part by part (extended slices), then joined: C loops
+    only, and one allocation of the output."""
+    width = len(parts)
+    row: list[bytes] = [b""] * width
+    filled = []
+    for j, part in enumerate(parts):
+        if isinstance(part, repeat):
+            row[j] = next(part)
+        else:
+            filled.append((j, part))
+    pieces = row * rows
+    for j, part in filled:
+        pieces[j::width] = part if isinstance(part, list) else list(part)
+    return b"".join(pieces)
 
 
 def _encode_all(values: list[str]) -> list[bytes]:
@@ -631,11 +649,10 @@ class FastRows:
                 parts.extend(column.iri_pieces(subjects, values[column.name], objects, turtle))
             else:
                 parts.extend(column.pieces(subjects, *results[column.name], turtle))
-        out = io.BytesIO()
-        out.writelines(chain.from_iterable(zip(*parts, strict=False)))
+        data = _interleaved(parts, len(rows))
         if turtle is None:
-            return out.getvalue()
-        chunk = TurtleChunk(out.getvalue())
+            return data
+        chunk = TurtleChunk(data)
         chunk.turtle = self._turtle_batch(turtle, subjects, nodes, rows_n, sources, frame)
         return chunk
 
@@ -669,6 +686,4 @@ class FastRows:
                 )
             else:
                 parts += [subjects, repeat(b" "), map(b" ;\n\t".join, bodies), repeat(b" .\n")]
-        out = io.BytesIO()
-        out.writelines(chain.from_iterable(zip(*parts, strict=False)))
-        return out.getvalue()
+        return _interleaved(parts, len(rows_n))
