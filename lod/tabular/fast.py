@@ -16,8 +16,8 @@ integers and decimals) are recognised by one regular expression, repeated values
 and the rest go cell by cell through the column's `ColumnPlan` (the general code's own parsing,
 with its warnings). The lines are then written as pieces (subject; predicate and opening quote;
 value; closing quote, datatype or language) laid out row by row in one list and joined
-(`_interleaved`), so no Python code runs per triple. For a table with a Turtle form (`lod ingest`'s data.ttl) each
-batch is written as Turtle too, the same way (turtle.py).
+(`_interleaved`), so no Python code runs per triple. For a table with a Turtle form
+(`lod ingest`'s data.ttl) each batch is written as Turtle too, the same way (turtle.py).
 """
 
 from __future__ import annotations
