@@ -515,7 +515,7 @@ def serve(host: str, port: int, threads: int, workers: int):
 
     from .app import create_app
     from .publish import refresh_catalog
-    from .serving import check_workers, refresh_in_child, run_granian
+    from .serving import check_workers, refresh_in_child, run_granian, settle_heap
     from .sparql.limits import share
     from .web.accesslog import to_stderr
 
@@ -550,6 +550,7 @@ def serve(host: str, port: int, threads: int, workers: int):
     )
     # SIGTERM ends like Ctrl-C, so atexit stops the SPARQL query workers (lod.sparql)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    settle_heap()
     waitress.serve(app, host=host, port=port, threads=threads, ident="lod")
 
 

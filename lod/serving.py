@@ -100,7 +100,23 @@ def _web_app(settings):
     from .web.accesslog import to_stderr
 
     to_stderr()
-    return create_app(settings)
+    app = create_app(settings)
+    settle_heap()
+    return app
+
+
+def settle_heap() -> None:
+    """Leave what start-up made (modules, the app, its routes and templates: about 77,000
+    objects) out of the garbage collector's full passes. Such a pass comes whenever enough
+    objects have outlived their requests (answers kept in the result cache) and scanned them
+    all: 38 ms on the bench store with the process idle, more under load, with every thread of
+    the process stopped; it was the 99th percentile of /sparql lookups under load (6–110 ms
+    against 0.7 ms for the median). Frozen objects are never collected: start-up leaves no
+    garbage that matters (``gc.collect()`` first)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def run_granian(settings, host: str, port: int, workers: int, threads: int) -> None:

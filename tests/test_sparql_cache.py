@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lod.formats import BY_NAME
-from lod.sparql.cache import Cached, ResultCache, cacheable
+from lod.sparql.cache import ResultCache, cacheable
 from lod.store import GraphSource
 
 from . import test_sparql_limits
@@ -83,11 +83,11 @@ def test_volatile_queries_are_not_cached(make_app):
 def test_the_cache_keeps_within_its_size(tmp_path):
     cache = ResultCache(tmp_path, 8000)  # entries up to 1,000 bytes
     for i in range(100):
-        cache.put(cache.key(f"q{i}"), Cached("solutions", b"x" * 500, 1, False))
+        cache.put(cache.key(f"q{i}"), ("solutions", b"x" * 500, 1, False), 500)
         assert cache.size <= 8000
     assert cache.get(cache.key("q0")) is None  # the oldest went first
     assert cache.get(cache.key("q99")) is not None
-    cache.put(cache.key("big"), Cached("solutions", b"x" * 2000, 1, False))
+    cache.put(cache.key("big"), ("solutions", b"x" * 2000, 1, False), 2000)
     assert cache.get(cache.key("big")) is None  # too big for one entry
 
 
@@ -100,6 +100,26 @@ def test_an_answer_from_before_a_publish_is_not_kept(tmp_path):
     assert cache.get(old_key) is None
     (checkpoints / "CURRENT.new").write_text("2")
     (checkpoints / "CURRENT.new").replace(checkpoints / "CURRENT")  # a publish, meanwhile
-    cache.put(old_key, Cached("solutions", b"old", 1, False))
+    cache.put(old_key, ("solutions", b"old", 1, False), 3)
     assert cache.get(cache.key("q")) is None
     assert len(cache) == 0
+
+
+def test_kept_answers_are_left_alone_by_the_garbage_collector(make_app):
+    """Keys and values are plain tuples, which the collector stops tracking: a full pass of
+    a busy web process does not grow with the answers kept (lod.serving.settle_heap)."""
+    import gc
+
+    app = make_app()
+    client = app.test_client()
+    for query in (COUNT, "SELECT ?v WHERE { ?s <http://example.org/value> ?v } LIMIT 3"):
+        for fmt in ("json", "csv"):
+            answer = client.get("/sparql", query_string={"query": query, "format": fmt})
+            assert answer.status_code == 200, answer.text
+    entries = app.extensions["lod.sparql"].cache._entries
+    kinds = {key[1] == "http" for key in entries}
+    assert len(entries) == 8 and kinds == {True, False}  # results and whole HTTP answers
+    gc.collect()  # a pass untracks a tuple whose items are untracked: a level of nesting
+    gc.collect()  # a pass, and keys and entries are of two levels
+    assert not [key for key in entries if gc.is_tracked(key)]
+    assert not [key for key, entry in entries.items() if gc.is_tracked(entry)]

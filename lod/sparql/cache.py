@@ -10,6 +10,12 @@ The cache holds at most ``max_bytes`` of results (least recently used go first);
 kept only if it is at most an eighth of that (and at most ``ENTRY_LIMIT``). The web app keeps
 whole HTTP answers of repeated GETs in the same cache, under keys of their own
 (``lod.web.answer_cache``).
+
+Keys and values are plain tuples of strings, bytes and numbers, nested as little as they can
+be: the garbage collector stops tracking such a tuple in a pass that finds its items untracked
+(a level of nesting a pass), so tens of thousands of kept answers add nothing to its full
+passes, which stop every thread of the web process (``lod.serving.settle_heap``); objects with
+attributes would each be scanned in every pass.
 """
 
 from __future__ import annotations
@@ -18,27 +24,11 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 ENTRY_LIMIT = 4 * 1024 * 1024
 _VOLATILE = re.compile(r"\b(RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 _OVERHEAD = 200  # bytes counted per entry beside its body (key, bookkeeping)
-
-
-class Entry(Protocol):
-    """What the cache keeps: anything with its bytes as ``body`` (they are what it counts)."""
-
-    body: bytes
-
-
-@dataclass(frozen=True)
-class Cached:
-    kind: str
-    body: bytes
-    rows: int
-    truncated: bool
 
 
 def cacheable(query: str) -> bool:
@@ -52,7 +42,7 @@ class ResultCache:
         self.max_bytes = max_bytes
         self.entry_limit = min(ENTRY_LIMIT, max_bytes // 8)
         self.size = 0
-        self._entries: OrderedDict[tuple, Cached] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple] = OrderedDict()  # (cost, *value)
         self._generation: tuple | None = None
         self._lock = threading.Lock()
 
@@ -68,16 +58,18 @@ class ResultCache:
         """The key of a query now: the checkpoint, then ``parts`` (query, dataset, formats…)."""
         return (self.generation(), *parts)
 
-    def get(self, key: tuple) -> Entry | None:
+    def get(self, key: tuple) -> tuple | None:
         with self._lock:
             self._follow(key[0])
             hit = self._entries.get(key)
-            if hit is not None:
-                self._entries.move_to_end(key)
-            return hit
+            if hit is None:
+                return None
+            self._entries.move_to_end(key)
+            return hit[1:]
 
-    def put(self, key: tuple, value: Entry) -> None:
-        cost = len(value.body) + _OVERHEAD
+    def put(self, key: tuple, value: tuple, size: int) -> None:
+        """Keep `value` (a tuple of strings, bytes, numbers) whose bytes count `size`."""
+        cost = size + _OVERHEAD
         if cost > self.entry_limit:
             return
         with self._lock:
@@ -87,12 +79,12 @@ class ResultCache:
                 self._follow(key[0])
             old = self._entries.pop(key, None)
             if old is not None:
-                self.size -= len(old.body) + _OVERHEAD
-            self._entries[key] = value
+                self.size -= old[0]
+            self._entries[key] = (cost, *value)  # flat: see the module's docstring
             self.size += cost
             while self.size > self.max_bytes:
                 _, dropped = self._entries.popitem(last=False)
-                self.size -= len(dropped.body) + _OVERHEAD
+                self.size -= dropped[0]
 
     def _follow(self, generation) -> None:
         """Drop everything when the served checkpoint has changed."""

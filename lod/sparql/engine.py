@@ -19,7 +19,7 @@ from typing import Protocol
 from ..errors import BadInput, LodError, NotAcceptable
 from ..formats import Format
 from . import frames
-from .cache import Cached, ResultCache, cacheable
+from .cache import ResultCache, cacheable
 from .inline import InlineLookups
 from .limits import Admission, EndpointBusy, default_workers
 from .pool import Job, PoolBusy, QueryTimeout, WorkerFailed, WorkerPool, WorkersCannotStart
@@ -163,9 +163,9 @@ class PoolEngine:
             )
             hit = self.cache.get(key)
             if hit is not None:  # no worker, no admission: it costs nothing
-                body = iter([hit.body])
+                kind, body, rows, truncated = hit
                 return self._response(
-                    request, hit.kind, body, len(hit.body), hit.rows, hit.truncated, reusable=True
+                    request, kind, iter([body]), len(body), rows, truncated, reusable=True
                 )
         leave = self.admission.enter(request.client)
         job = Job(
@@ -252,7 +252,7 @@ class PoolEngine:
         kind, rows, truncated = header["kind"], header["rows"], header["truncated"]
         reusable = False
         if key is not None and self.cache is not None and len(body) <= self.cache.entry_limit:
-            self.cache.put(key, Cached(kind, body, rows, truncated))
+            self.cache.put(key, (kind, body, rows, truncated), len(body))
             reusable = True
         return self._response(
             request, kind, iter([body]), len(body), rows, truncated, reusable=reusable

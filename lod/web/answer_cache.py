@@ -18,6 +18,7 @@ streamed (large) answers always go through Flask. The access log sees every requ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 from flask import Flask, request
 
@@ -29,6 +30,11 @@ class HttpAnswer:
     status: str
     headers: list[tuple[str, str]]
     body: bytes
+
+    def kept(self) -> tuple:
+        """What the cache keeps of it: plain, flat tuples (see ``lod.sparql.cache``), the
+        headers as name, value, name, value…"""
+        return (self.status, tuple(chain.from_iterable(self.headers)), self.body)
 
 
 def init_app(app: Flask, path: str = "/sparql", direct=None) -> None:
@@ -62,13 +68,14 @@ class AnswerCache:
             key = cache.key("http", query, environ.get("HTTP_ACCEPT", ""))
             hit = cache.get(key)
             if hit is not None:
-                start_response(hit.status, list(hit.headers))
-                return [hit.body]
+                status, headers, body = hit
+                start_response(status, list(zip(headers[::2], headers[1::2], strict=True)))
+                return [body]
         made = self.direct(self.flask, environ) if self.direct is not None else None
         if made is not None:
             answer, keep = made
             if keep and key is not None:
-                cache.put(key, answer)
+                cache.put(key, answer.kept(), len(answer.body))
             start_response(answer.status, list(answer.headers))
             return [answer.body]
         if key is None:
@@ -87,7 +94,7 @@ class AnswerCache:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        cache.put(key, HttpAnswer(started[0], list(started[1]), data))
+        cache.put(key, HttpAnswer(started[0], list(started[1]), data).kept(), len(data))
         return [data]
 
     def _cache(self):
