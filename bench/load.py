@@ -14,8 +14,8 @@ wrk's latency percentiles are not to be trusted after a stall: when the first an
 run took a second or two (an aggregate computed while 8 connections wait for it), wrk 4.1.0
 reported a 90th percentile of 0.5 s over 165,781 requests made in 8 s on 8 connections,
 which cannot be (right after, on the same server: the Python clients' 99th percentile 2.6
-ms; wrk's next run 0.9 ms for the 90th, 2.4 ms for the 99th).
-Its request counts, and so the throughput, are sound.
+ms; wrk's next run 0.9 ms for the 90th, 2.4 ms for the 99th). Its request counts, and so the
+throughput, are sound.
 """
 
 from __future__ import annotations

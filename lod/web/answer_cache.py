@@ -94,7 +94,7 @@ class AnswerCache:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        cache.put(key, HttpAnswer(started[0], list(started[1]), data).kept(), len(data))
+        cache.put(key, HttpAnswer(started[0], started[1], data).kept(), len(data))
         return [data]
 
     def _cache(self):
