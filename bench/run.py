@@ -145,7 +145,7 @@ def conversion(tmp: Path, rows: int, morph: str | None, report: dict) -> None:
     convert = [lod("lod"), "convert", "table.csv", "--metadata", "table.csv-metadata.json"]
     commands = {
         "lod": convert + ["--minimal", "-f", "nt", "-o", str(out["lod"])],
-        # the same on one CPU: one process (lod/tabular/parallel.py needs two CPUs)
+        # the same on one CPU: one process (lod/tabular/parallel.py starts no worker)
         "lod1": one_cpu(convert + ["--minimal", "-f", "nt", "-o", str(out["lod1"])]),
     }
     if morph:

@@ -284,9 +284,14 @@ def convert(
     from . import rdfio, tabular
     from .errors import BadInput
     from .formats import by_name
-    from .territory import lookup
 
-    territory = None if no_link else lookup.load
+    def territory():
+        from .territory import lookup  # only when the metadata is inferred
+
+        return lookup.load()
+
+    if no_link:
+        territory = None
 
     mapping = []
     for item in maps:
@@ -336,6 +341,7 @@ def convert(
                 chunks=True,
                 territory=territory,
                 turtle=CONVERT_PREFIXES if fmt == "ttl" else None,  # the fast path writes it
+                splice=fmt == "nt",  # rdfio.write_ntriples has the kernel copy some chunks
             )
             rdfio.write_ntriples(lines, spool, by_name(fmt), CONVERT_PREFIXES)
         if output:

@@ -7,8 +7,10 @@ and the catalogue's ``dct:format``/``dcat:mediaType`` IRIs are all read from her
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -20,11 +22,29 @@ class Format:
     media_type: str
     suffix: str  # URL / file suffix without the dot
     kind: str  # "rdf" (a graph), "results" (SPARQL results), "page", "table", "schema"
-    rdf: ox.RdfFormat | None = None
-    results: ox.QueryResultsFormat | None = None
+    rdf_name: str | None = None  # of its pyoxigraph.RdfFormat (`rdf`)
+    results_name: str | None = None  # of its pyoxigraph.QueryResultsFormat (`results`)
     eu_file_type: str | None = None  # code in the EU file-type table
     charset: bool = False  # add "; charset=utf-8" to Content-Type
     aliases: tuple[str, ...] = field(default=())  # other media types meaning the same
+
+    @property
+    def rdf(self) -> ox.RdfFormat | None:
+        """The pyoxigraph format (imported when first asked for: `lod convert -f nt` does
+        without pyoxigraph)."""
+        if self.rdf_name is None:
+            return None
+        import pyoxigraph
+
+        return getattr(pyoxigraph.RdfFormat, self.rdf_name)
+
+    @property
+    def results(self) -> ox.QueryResultsFormat | None:
+        if self.results_name is None:
+            return None
+        import pyoxigraph
+
+        return getattr(pyoxigraph.QueryResultsFormat, self.results_name)
 
     @property
     def content_type(self) -> str:
@@ -45,7 +65,7 @@ FORMATS: tuple[Format, ...] = (
         "application/ld+json",
         "jsonld",
         "rdf",
-        ox.RdfFormat.JSON_LD,
+        "JSON_LD",
         None,
         "JSON_LD",
         aliases=("application/json",),
@@ -55,7 +75,7 @@ FORMATS: tuple[Format, ...] = (
         "text/turtle",
         "ttl",
         "rdf",
-        ox.RdfFormat.TURTLE,
+        "TURTLE",
         None,
         "RDF_TURTLE",
         True,
@@ -66,7 +86,7 @@ FORMATS: tuple[Format, ...] = (
         "application/rdf+xml",
         "rdf",
         "rdf",
-        ox.RdfFormat.RDF_XML,
+        "RDF_XML",
         None,
         "RDF_XML",
         aliases=("application/xml", "text/xml"),
@@ -76,13 +96,13 @@ FORMATS: tuple[Format, ...] = (
         "application/n-triples",
         "nt",
         "rdf",
-        ox.RdfFormat.N_TRIPLES,
+        "N_TRIPLES",
         None,
         "RDF_N_TRIPLES",
         aliases=("text/plain",),
     ),
-    Format("nq", "application/n-quads", "nq", "rdf", ox.RdfFormat.N_QUADS, None, "RDF_N_QUADS"),
-    Format("trig", "application/trig", "trig", "rdf", ox.RdfFormat.TRIG, None, "RDF_TRIG", True),
+    Format("nq", "application/n-quads", "nq", "rdf", "N_QUADS", None, "RDF_N_QUADS"),
+    Format("trig", "application/trig", "trig", "rdf", "TRIG", None, "RDF_TRIG", True),
     Format(
         "html",
         "text/html",
@@ -98,7 +118,7 @@ FORMATS: tuple[Format, ...] = (
         "srj",
         "results",
         None,
-        ox.QueryResultsFormat.JSON,
+        "JSON",
         "JSON",
         aliases=("application/json",),
     ),
@@ -108,18 +128,18 @@ FORMATS: tuple[Format, ...] = (
         "srx",
         "results",
         None,
-        ox.QueryResultsFormat.XML,
+        "XML",
         "XML",
         aliases=("application/xml", "text/xml"),
     ),
-    Format("csv", "text/csv", "csv", "table", None, ox.QueryResultsFormat.CSV, "CSV", True),
+    Format("csv", "text/csv", "csv", "table", None, "CSV", "CSV", True),
     Format(
         "tsv",
         "text/tab-separated-values",
         "tsv",
         "table",
         None,
-        ox.QueryResultsFormat.TSV,
+        "TSV",
         "TSV",
         True,
     ),

@@ -13,8 +13,6 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, groupby
 from typing import IO, TYPE_CHECKING, TypeVar
 
-import pyoxigraph as ox
-
 from .formats import Format
 
 if TYPE_CHECKING:
@@ -59,11 +57,18 @@ def write_ntriples(
     """Write N-Triples ``lines`` to ``output`` in ``fmt``, streaming."""
     if fmt.name == "nt":  # the next lines are made while these are written
         for item in prefetched(lines):
-            output.write(item if isinstance(item, bytes) else item.encode("utf-8"))
+            if isinstance(item, bytes):
+                output.write(item)
+            elif isinstance(item, str):
+                output.write(item.encode("utf-8"))
+            else:  # a chunk that writes itself (lod.tabular.parallel.Spliced)
+                item.write_to(output)
         return
     if fmt.name == "ttl":
         _write_turtle(lines, output, prefixes or {})
         return
+    import pyoxigraph as ox  # here: `lod convert -f nt` does without it
+
     quads = ox.parse(LineStream(lines), format=ox.RdfFormat.N_TRIPLES)
     ox.serialize(quads, output, format=fmt.rdf, prefixes=prefixes or {})
 
@@ -72,6 +77,8 @@ def _write_turtle(lines: Iterable[str | bytes], output: IO[bytes], prefixes: dic
     """Turtle of N-Triples `lines`: chunks that carry their own Turtle (``.turtle``: the
     table converter's fast path, lod.tabular.turtle, made with the same `prefixes`) are
     written as they are, the rest is parsed and serialized. The prefixes are declared once."""
+    import pyoxigraph as ox
+
     declared = False
     for ready, run in groupby(lines, key=lambda item: hasattr(item, "turtle")):
         if ready:

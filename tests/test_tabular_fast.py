@@ -12,13 +12,19 @@ The same holds for two processes (lod/tabular/parallel.py) against one: every ta
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
 import random
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from lod.errors import LodError
+from lod.formats import by_name
+from lod.rdfio import write_ntriples
 from lod.tabular import convert, fast, parallel, to_ntriples
 from lod.tabular.fast import _Numbers
 from lod.tabular.numbers import decimal_parser, integer_parser
@@ -27,7 +33,7 @@ from tests import test_tabular_csvw_suite as suite
 
 @pytest.fixture(autouse=True)
 def fixed_blank_nodes(monkeypatch):
-    monkeypatch.setattr("lod.tabular.ntriples.secrets.token_hex", lambda n: "0" * (2 * n))
+    monkeypatch.setattr("lod.tabular.ntriples.new_prefix", lambda: "_:b00000000x")
 
 
 def both(run) -> tuple:
@@ -316,6 +322,8 @@ def test_generated_tables_same_in_two_processes(seed, tmp_path, monkeypatch, two
     monkeypatch.setattr(parallel, "RANGE_BYTES", rng.choice([1, 40, 100, 300]))
     monkeypatch.setattr(fast, "BATCH", rng.choice([1, 3, 4096]))
 
+    splice = seed % 2 == 0  # the worker's chunks written by the kernel, as `lod convert` does
+
     def run(warnings, two):
         chunks = convert(
             path,
@@ -326,11 +334,132 @@ def test_generated_tables_same_in_two_processes(seed, tmp_path, monkeypatch, two
             warnings=warnings,
             chunks=True,
             parallel=two,
+            splice=splice,
         )
-        return b"".join(chunks)
+        if not splice:
+            return b"".join(chunks)
+        with open(tmp_path / "out.nt", "wb") as out:
+            write_ntriples(chunks, out, by_name("nt"))
+        return (tmp_path / "out.nt").read_bytes()
 
     one, two = serial_and_parallel(run)
     assert two == one, json.dumps(metadata, ensure_ascii=False)
+
+
+def spliced_table(tmp_path: Path) -> tuple[dict, Path, bytes]:
+    """A table of 300 clean rows, its metadata, and its N-Triples from one process."""
+    metadata = {
+        "@context": "http://www.w3.org/ns/csvw",
+        "url": "http://example.org/t.csv",
+        "tableSchema": {
+            "aboutUrl": "http://example.org/row/{n}",
+            "columns": [
+                {"name": "n", "titles": "n", "datatype": "integer"},
+                {"name": "name", "titles": "name", "lang": "cs"},
+            ],
+        },
+    }
+    path = tmp_path / "t.csv"
+    path.write_text("n,name\n" + "".join(f"{i},Obec č. {i}\n" for i in range(300)), "utf-8")
+    serial = b"".join(
+        convert(path, metadata=metadata, url=metadata["url"], chunks=True, parallel=False)
+    )
+    return metadata, path, serial
+
+
+@pytest.mark.parametrize("output", ["file", "no sendfile", "no file descriptor"])
+def test_worker_chunks_are_copied_by_the_kernel(output, tmp_path, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
+    metadata, path, serial = spliced_table(tmp_path)
+    spliced = []
+    write_to = parallel.Spliced.write_to
+
+    def counted(chunk, out):
+        spliced.append(len(chunk))
+        write_to(chunk, out)
+
+    monkeypatch.setattr(parallel.Spliced, "write_to", counted)
+    if output == "no sendfile":
+
+        def refused(*args):
+            raise OSError(22, "Invalid argument")
+
+        monkeypatch.setattr(parallel.os, "sendfile", refused)
+    chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True)
+    if output == "no file descriptor":
+        out = io.BytesIO()
+        write_ntriples(chunks, out, by_name("nt"))
+        written = out.getvalue()
+    else:
+        with open(tmp_path / "out.nt", "wb") as f:
+            write_ntriples(chunks, f, by_name("nt"))
+        written = (tmp_path / "out.nt").read_bytes()
+    assert written == serial
+    assert two_processes and len(spliced) > 3 and sum(spliced) > len(serial) / 3
+
+
+def worker_folders(monkeypatch) -> list[str]:
+    """The folders the workers of the coming conversions write their ranges to."""
+    folders = []
+    mkdtemp = tempfile.mkdtemp
+
+    def recorded(*args, **kwargs):
+        folders.append(mkdtemp(*args, **kwargs))
+        return folders[-1]
+
+    monkeypatch.setattr(parallel.tempfile, "mkdtemp", recorded)
+    return folders
+
+
+@pytest.mark.parametrize("splice", [True, False])
+def test_the_worker_keeps_few_files(splice, tmp_path, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 100)
+    monkeypatch.setattr(parallel, "AHEAD", 2)
+    folders = worker_folders(monkeypatch)
+    metadata, path, serial = spliced_table(tmp_path)
+    files, out = [], []
+    for chunk in convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=splice):
+        time.sleep(0.005)  # a slow reader: the worker waits for it
+        files.append(len(os.listdir(folders[0])) if folders else 0)  # (after the first row)
+        out.append(bytes(chunk))
+    assert b"".join(out) == serial
+    assert len(folders) == 1 and not os.path.exists(folders[0])
+    assert len(files) > 30 and 1 <= max(files) <= 2, files
+
+
+def test_a_reader_that_stops_early_leaves_no_files(tmp_path, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 100)
+    folders = worker_folders(monkeypatch)
+    metadata, path, serial = spliced_table(tmp_path)
+    chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True)
+    for _ in range(5):
+        next(chunks)
+    time.sleep(0.1)
+    assert os.listdir(folders[0])  # the worker has written ranges not taken yet
+    chunks.close()
+    assert not os.path.exists(folders[0])
+
+
+def test_one_cpu_reads_the_ranges_itself(tmp_path, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
+    monkeypatch.setattr(parallel, "cpus", lambda: 1)
+    metadata, path, serial = spliced_table(tmp_path)
+
+    def no_fork():
+        raise AssertionError("forked on one CPU")
+
+    monkeypatch.setattr(parallel.os, "fork", no_fork)
+    chunks = list(convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True))
+    assert two_processes and all(type(c) is bytes for c in chunks)
+    assert b"".join(chunks) == serial
+
+
+def test_worker_chunks_are_bytes_unless_spliced(tmp_path, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
+    metadata, path, serial = spliced_table(tmp_path)
+    chunks = list(convert(path, metadata=metadata, url=metadata["url"], chunks=True))
+    assert two_processes and all(type(c) is bytes for c in chunks)
+    assert b"".join(chunks) == serial
 
 
 def test_generated_tables_mostly_take_two_processes(tmp_path, monkeypatch, two_processes):

@@ -29,8 +29,6 @@ from urllib.parse import unquote, urlsplit
 
 from lod.errors import BadInput
 
-from .derive import LinkingSink
-from .linking import describe_metadata
 from .metadata import Loader, file_loader, load_group
 from .prepare import build_metadata, canonical_dialect, scan, write_canonical
 from .problems import Report, display
@@ -91,6 +89,8 @@ def prepare(
     )
     prepared = Prepared(metadata, result.rows, result.warnings)
     if result.linked is not None:
+        from .linking import describe_metadata  # not imported by `lod convert` with metadata
+
         describe_metadata(metadata, result.linked.plan, property_url)
         prepared.warnings = result.warnings + result.linked.warnings
         prepared.links = [link.describe() for link in result.linked.plan.links]
@@ -115,6 +115,9 @@ def infer_metadata(
     territorial `index`, columns of RÚIAN codes get their ``valueUrl``; links that need a
     derived column (which only prepare() writes) are left out, said in `link_notes`."""
     source = Path(source)
+    from .derive import LinkingSink  # (not imported by `lod convert` with metadata)
+    from .linking import describe_metadata
+
     sink = None
     if index is not None:
         sink = LinkingSink(lambda *_: None, index, source.name, settle=False)

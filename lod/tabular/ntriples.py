@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 from collections.abc import Iterable, Iterator
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -36,11 +36,17 @@ def triple(s: str, p: str, o: str) -> str:
     return f"{s} {p} {o} .\n"
 
 
+def new_prefix() -> str:
+    """The start of the blank node labels of one conversion: random, so that the outputs of
+    several runs can be merged."""
+    return "_:b" + os.urandom(4).hex() + "x"
+
+
 class BlankNodes:
     """Blank node labels unique to one conversion, so outputs of several runs can be merged."""
 
     def __init__(self):
-        self.prefix = "_:b" + secrets.token_hex(4) + "x"
+        self.prefix = new_prefix()
         self.count = 0
 
     def new(self) -> str:

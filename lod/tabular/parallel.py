@@ -2,8 +2,13 @@
 
 The table's bytes after its first data row are cut at line ends into ranges of about
 RANGE_BYTES (`Split.of`, one pass over the file counting its lines). A forked worker converts
-most of the ranges (1 - SHARE) and sends their N-Triples through a pipe; this process converts
-the others and passes the worker's on, in order, so the output is the serial output.
+most of the ranges (1 - SHARE), writes each range's N-Triples to a temporary file and tells
+this process through a pipe what it wrote; this process converts the others and passes the
+worker's on, in order, so the output is the serial output. A worker's chunk is read back
+from its file, or, if the caller writes chunks with their ``write_to`` (`Spliced`: the
+table's ``parallel_splice``, as `lod convert -f nt` does), copied from the file to the output
+by the kernel (sendfile): this process never reads it. (Through a pipe, reading and writing
+the worker's output took this process longer than converting it.)
 
 Exactness:
 - a range is parsed on its own (`parse_range`) and used only if each of its lines is exactly
@@ -13,9 +18,10 @@ Exactness:
 - if a range this process converts is not one record per line, the worker is stopped and the
   rest of the file is read as the serial code reads it (`read.plain_records`).
 
-Not used (None from `Split.of`) for small files, one CPU, encodings whose line ends are not
-the byte 0x0A, or dialects that skip rows (``skipRows``, ``skipBlankRows``: their row numbers
-are not line counts).
+On one CPU there is no worker: this process converts every range (reading a range at a time
+is faster than the csv module reading the file). Not used (None from `Split.of`) for small
+files, encodings whose line ends are not the byte 0x0A, or dialects that skip rows
+(``skipRows``, ``skipBlankRows``: their row numbers are not line counts).
 """
 
 from __future__ import annotations
@@ -24,14 +30,14 @@ import codecs
 import contextlib
 import csv
 import gc
+import io
 import os
-import queue
+import shutil
 import signal
 import struct
-import threading
+import tempfile
 import warnings as py_warnings
 from collections.abc import Iterator
-from itertools import count
 from pathlib import Path
 
 from .read import plain_records, reader_options
@@ -40,14 +46,12 @@ from .turtle import TurtleChunk
 ENABLED = True  # tests turn it off, or make every table "big" (MIN_BYTES) in small ranges
 RANGE_BYTES = 1 << 19  # of CSV per range (about 11 times as many bytes of N-Triples)
 MIN_BYTES = 4 << 20  # smaller tables are converted by one process
-SHARE = 0.45  # of the ranges converted by this process, which also passes all of them on
-PIPE_BYTES = 1 << 20  # asked for the pipe's buffer (Linux: /proc/sys/fs/pipe-max-size)
-AHEAD = 3  # ranges the worker may convert before this process takes them
-_END = object()
+SHARE = 0.4  # of the ranges converted by this process, which also passes all of them on
 # codecs in which every byte 0x0A is a line feed and decoding can start at any line
 _CODECS = {"utf-8", "ascii", "cp1250", "cp1252", "iso8859-1", "iso8859-2", "iso8859-15"}
-_HEAD = struct.Struct("<BQ")  # kind, length
-_CHUNK, _DONE, _REFUSED, _TURTLE = 0, 1, 2, 3  # (_TURTLE: the Turtle of the chunk before)
+AHEAD = 3  # ranges the worker may convert before this process takes them
+_HEAD = struct.Struct("<BQQ")  # kind, length of the N-Triples, length of the Turtle after it
+_CHUNK, _DONE, _REFUSED = 0, 1, 2
 _SENTINEL = "\x00"  # a last line that is one record unless a quote is left open before it
 
 
@@ -69,10 +73,8 @@ def parse_range(data: bytes, codec: str, options: dict) -> list[list[str]] | Non
     if lines[-1] == "":  # the range ends with a line end (the last one may not)
         lines.pop()
     lines.append(_SENTINEL)
-    reader = csv.reader(lines, **options)
-    line = count(1)
-    try:  # a record that took two lines (or none) changes line_num: it and all after it go
-        rows = [r for r in reader if reader.line_num == next(line)]
+    try:  # each line gives at most one record: as many as lines if none took two lines
+        rows = list(csv.reader(lines, **options))
     except csv.Error:
         return None
     if len(rows) != len(lines) or rows[-1] != [_SENTINEL]:
@@ -95,8 +97,6 @@ class Split:
         codec = codecs.lookup(dialect.encoding).name
         if (
             not ENABLED
-            or not hasattr(os, "fork")
-            or cpus() < 2
             or codec not in _CODECS
             or dialect.skip_rows
             or dialect.skip_blank_rows
@@ -156,12 +156,14 @@ class Split:
         for _, _, n in self.ranges:
             before.append(before[-1] + n)
         mine = [int((k + 1) * SHARE) > int(k * SHARE) for k in range(len(self.ranges))]
-        worker = _Worker.start(self, fast, mine, before, frame, prefix, bnodes, base, per_row)
+        worker = None
+        if cpus() > 1 and hasattr(os, "fork"):
+            worker = _Worker.start(self, fast, mine, before, frame, prefix, bnodes, base, per_row)
         try:
             with open(self.path, "rb") as f:
                 for k, (begin, _, _) in enumerate(self.ranges):
                     if not mine[k] and worker is not None:
-                        sent = worker.receive()
+                        sent = worker.receive(k)
                         if sent is not None:
                             yield from sent
                             continue
@@ -195,99 +197,178 @@ class Split:
 
 class _Worker:
     """The forked process converting the ranges this one does not (`mine[k]` False). It
-    converts ahead while a thread sends what it converted (up to AHEAD ranges wait)."""
+    writes each range's chunks to a file of its own in a private folder (its spool) and
+    reports them; this process opens and unlinks the file when it takes the range, so the
+    file is gone once its chunks are written. The worker runs at most AHEAD ranges ahead of
+    this one (one byte back per range taken), so the spool stays small."""
 
-    def __init__(self, pid: int, fd: int):
-        self.pid = pid
-        self.pipe = open(fd, "rb", buffering=1 << 16)
+    def __init__(self, pid: int, reports: int, acks: int, folder: str, splice: bool):
+        self.pid, self.folder, self.splice = pid, folder, splice
+        self.pipe = open(reports, "rb", buffering=1 << 12)
+        self.acks = acks
 
     @classmethod
     def start(cls, split, fast, mine, before, frame, prefix, bnodes, base, per_row):
-        r, w = os.pipe()
-        with contextlib.suppress(OSError, AttributeError):  # fewer, larger writes (Linux)
-            import fcntl  # POSIX only, as fork is
-
-            fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        try:
+            folder = tempfile.mkdtemp(prefix="lod-convert-")
+        except OSError:
+            return None
+        r, w = os.pipe()  # reports, from the worker
+        ar, aw = os.pipe()  # acknowledgements, to the worker
         with py_warnings.catch_warnings():  # Python 3.12 warns of fork() beside threads; the
             py_warnings.simplefilter("ignore", DeprecationWarning)  # child runs no thread's code
             try:
                 pid = os.fork()
             except OSError:
-                os.close(r)
-                os.close(w)
+                for fd in (r, w, ar, aw):
+                    os.close(fd)
+                shutil.rmtree(folder, ignore_errors=True)
                 return None
         if pid:
             os.close(w)
-            return cls(pid, r)
+            os.close(ar)
+            return cls(pid, r, aw, folder, getattr(fast.table, "parallel_splice", False))
         try:  # the worker: never returns to the caller's code
             os.close(r)
+            os.close(aw)
             gc.freeze()  # nothing it inherited is collected here (no finalizer runs twice)
-            ready: queue.Queue = queue.Queue(AHEAD)
-            threading.Thread(target=_send, args=(ready, w), daemon=True).start()
-            with open(split.path, "rb") as f:
+            ahead = 0  # ranges reported and not yet taken
+            with open(split.path, "rb") as f, open(w, "wb", buffering=1 << 12) as out:
                 for k in range(len(split.ranges)):
                     if mine[k]:
                         continue
+                    while ahead >= AHEAD:
+                        taken = len(os.read(ar, 64))
+                        if not taken:  # this process is done with the worker
+                            return
+                        ahead -= taken
                     rows = parse_range(split.read(f, k), split.codec, split.options)
                     fast.row_num, bnodes.count = before[k], base + per_row * before[k]
                     sources = range(split.first_row + before[k], split.first_row + before[k + 1])
                     if rows is not None:
                         rows = fast.clean_chunks(rows, sources, frame, prefix, bnodes)
-                    ready.put(rows)
-            ready.put(_END)
-            ready.join()
-        except BaseException:  # the parent converts what it did not get
+                    if rows is None:
+                        out.write(_HEAD.pack(_REFUSED, 0, 0))
+                    else:
+                        _write_range(os.path.join(folder, str(k)), rows, out)
+                    out.flush()
+                    ahead += 1
+        except BaseException:  # the parent converts what it was not told of
             pass
         finally:
             os._exit(0)
 
-    def receive(self) -> list[bytes] | None:
-        """The chunks of the worker's next range, or None if it refused it (or is gone)."""
+    def receive(self, k: int) -> list | None:
+        """The chunks of the worker's next range (`k`), or None if it refused it (or is
+        gone)."""
         chunks = []
-        while True:
-            head = self.pipe.read(_HEAD.size)
-            if len(head) < _HEAD.size:
-                return None
-            kind, length = _HEAD.unpack(head)
-            if kind in (_CHUNK, _TURTLE):
-                data = self.pipe.read(length)
-                if len(data) < length:
+        spool, position = None, 0
+        try:
+            while True:
+                head = self.pipe.read(_HEAD.size)
+                if len(head) < _HEAD.size:
                     return None
-                if kind == _CHUNK:
-                    chunks.append(data)
-                elif chunks:
-                    chunks[-1] = TurtleChunk(chunks[-1])
-                    chunks[-1].turtle = data
-            else:
-                return chunks if kind == _DONE else None
+                kind, length, turtle = _HEAD.unpack(head)
+                if kind != _CHUNK:
+                    return chunks if kind == _DONE else None
+                if spool is None:
+                    spool = _Spool(os.path.join(self.folder, str(k)))
+                chunk = Spliced(spool, position, length)
+                position += length
+                if turtle:
+                    chunk = TurtleChunk(bytes(chunk))
+                    chunk.turtle = bytes(Spliced(spool, position, turtle))
+                    position += turtle
+                elif not self.splice:
+                    chunk = bytes(chunk)
+                chunks.append(chunk)
+        finally:
+            with contextlib.suppress(OSError):
+                os.write(self.acks, b"\x01")
 
     def stop(self) -> None:
         self.pipe.close()
+        os.close(self.acks)
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         os.waitpid(self.pid, 0)
+        shutil.rmtree(self.folder, ignore_errors=True)  # the files of ranges not taken
 
 
-def _send(ready: queue.Queue, fd: int) -> None:
-    """The worker's sender: each range's chunks (None: refused), until _END."""
+def _write_range(path: str, chunks: list, out) -> None:
+    """Write a range's chunks (and their Turtle) to a new file at `path`; report them."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with open(fd, "wb", buffering=1 << 16) as out:
-            while (chunks := ready.get()) is not _END:
-                if chunks is None:
-                    out.write(_HEAD.pack(_REFUSED, 0))
-                else:
-                    for chunk in chunks:
-                        out.write(_HEAD.pack(_CHUNK, len(chunk)))
-                        out.write(chunk)
-                        turtle = getattr(chunk, "turtle", None)
-                        if turtle is not None:
-                            out.write(_HEAD.pack(_TURTLE, len(turtle)))
-                            out.write(turtle)
-                    out.write(_HEAD.pack(_DONE, 0))
-                out.flush()
-                ready.task_done()
-        ready.task_done()
-    except BaseException:  # the parent stopped reading: nothing more to do
-        os._exit(0)
+        for chunk in chunks:
+            turtle = getattr(chunk, "turtle", b"")
+            _write_all(fd, chunk)
+            _write_all(fd, turtle)
+    finally:
+        os.close(fd)
+    for chunk in chunks:
+        out.write(_HEAD.pack(_CHUNK, len(chunk), len(getattr(chunk, "turtle", b""))))
+    out.write(_HEAD.pack(_DONE, 0, 0))
+
+
+class _Spool:
+    """A range's file from the worker, opened and unlinked; closed with its last user."""
+
+    def __init__(self, path: str):
+        self.fd = os.open(path, os.O_RDONLY)
+        os.unlink(path)
+
+    def __del__(self):
+        if hasattr(self, "fd"):
+            os.close(self.fd)
+
+
+class Spliced:
+    """N-Triples bytes the worker left in its spool: ``bytes(chunk)`` reads them,
+    ``chunk.write_to(output)`` has the kernel copy them to a file's end."""
+
+    __slots__ = ("spool", "offset", "length")
+
+    def __init__(self, spool, offset: int, length: int):
+        self.spool, self.offset, self.length = spool, offset, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __bytes__(self) -> bytes:
+        parts, done = [], 0
+        while done < self.length:
+            part = os.pread(self.spool.fd, self.length - done, self.offset + done)
+            if not part:
+                raise OSError(f"the spool of the second process ended early ({self.offset})")
+            parts.append(part)
+            done += len(part)
+        return b"".join(parts)
+
+    def write_to(self, output) -> None:
+        """Append the bytes to `output` (a binary file object: flushed first)."""
+        output.flush()
+        try:
+            fd = output.fileno()
+        except (AttributeError, OSError, io.UnsupportedOperation):
+            output.write(bytes(self))
+            return
+        done = 0
+        try:
+            while done < self.length:
+                sent = os.sendfile(fd, self.spool.fd, self.offset + done, self.length - done)
+                if not sent:
+                    break
+                done += sent
+        except OSError:  # no sendfile between these files: read and write them
+            if done:
+                raise
+        if done < self.length:
+            output.write(bytes(Spliced(self.spool, self.offset + done, self.length - done)))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]

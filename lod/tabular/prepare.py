@@ -12,16 +12,19 @@ from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lod.errors import BadInput
 
-from .derive import Linked, LinkingSink
 from .dialect import Dialect
 from .infer import ColumnGuess, clean_title, column_names, column_warnings
 from .metadata import CSVW_CONTEXT
 from .read import RowNotes, open_records, repair_row
 from .sheets import is_spreadsheet, sheet_rows
 from .sniff import sniff
+
+if TYPE_CHECKING:
+    from .derive import Linked
 
 
 @dataclass
@@ -230,6 +233,8 @@ def write_canonical(
     try:
         with open(partial, "w", encoding="utf-8", newline="") as stream:
             writer = CanonicalWriter(stream)
+            if index:
+                from .derive import LinkingSink  # (the territory's modules: when linking)
             sink = LinkingSink(writer.rows, index, Path(source).name) if index else writer
             result = scan(source, sheet=sheet, sink=sink, keep_blank=keep_blank)
             if index is not None:

@@ -109,6 +109,7 @@ def convert(
     territory=None,
     parallel: bool = True,
     turtle: dict[str, str] | None = None,
+    splice: bool = False,
 ) -> Iterator:
     """csv2rdf of a table file (CSV, XLSX, ODS) or of a CSVW metadata document: N-Triples
     lines, or with `chunks` UTF-8 bytes of many lines.
@@ -120,9 +121,11 @@ def convert(
     territorial columns of a table whose metadata lod infers; it is called only then.
     `parallel`: a big table on the fast path may be converted by two processes (`parallel`),
     to the same output. `turtle` (prefix name -> namespace): chunks of the fast path carry
-    their Turtle too (`turtle.TurtleChunk`; `lod.rdfio` writes it).
+    their Turtle too (`turtle.TurtleChunk`; `lod.rdfio` writes it). `splice`: with `chunks`,
+    some chunks may be objects with a ``write_to(output)`` method instead of bytes (the
+    second process's output, `parallel.Spliced`, which `lod.rdfio.write_ntriples` writes).
     """
-    out = Output(chunks, parallel, turtle)
+    out = Output(chunks, parallel, turtle, splice=splice and chunks)
     table = Path(table)
     warnings = warnings if warnings is not None else []
     if not table.is_file():
@@ -203,11 +206,12 @@ def convert(
 class Output:
     """How the RDF comes out: `chunks` (UTF-8 bytes of many lines, else str lines), `parallel`
     (a big table on the fast path in two processes), `turtle` (prefixes: the fast path's
-    chunks carry their Turtle too)."""
+    chunks carry their Turtle too), `splice` (chunks may be `parallel.Spliced`)."""
 
     chunks: bool = False
     parallel: bool = False
     turtle: dict[str, str] | None = None
+    splice: bool = False
 
 
 def _run(doc, base, files, report, minimal, *, what, table=None, fit=False, out=Output()):
@@ -233,6 +237,7 @@ def set_output(group: Group, open_table: Opener, out: Output) -> None:
     for t in group.tables:
         if out.parallel:
             t.parallel_source = partial(open_table, t.url)
+            t.parallel_splice = out.splice
         if out.turtle is not None:
             t.turtle = TurtleForm(out.turtle)
 
