@@ -285,13 +285,7 @@ def convert(
     from .errors import BadInput
     from .formats import by_name
 
-    def territory():
-        from .territory import lookup  # only when the metadata is inferred
-
-        return lookup.load()
-
-    if no_link:
-        territory = None
+    territory = None if no_link else _territory_index
 
     mapping = []
     for item in maps:
@@ -355,6 +349,13 @@ def convert(
         Path(spool.name).unlink(missing_ok=True)
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
+
+
+def _territory_index():
+    """The territorial index (imported only when a table's metadata is inferred)."""
+    from .territory import lookup
+
+    return lookup.load()
 
 
 CONVERT_PREFIXES = {

@@ -46,7 +46,7 @@ from .turtle import TurtleChunk
 ENABLED = True  # tests turn it off, or make every table "big" (MIN_BYTES) in small ranges
 RANGE_BYTES = 1 << 19  # of CSV per range (about 11 times as many bytes of N-Triples)
 MIN_BYTES = 4 << 20  # smaller tables are converted by one process
-SHARE = 0.4  # of the ranges converted by this process, which also passes all of them on
+SHARE = 0.4  # of the ranges converted by this process, which also passes the worker's on
 # codecs in which every byte 0x0A is a line feed and decoding can start at any line
 _CODECS = {"utf-8", "ascii", "cp1250", "cp1252", "iso8859-1", "iso8859-2", "iso8859-15"}
 AHEAD = 3  # ranges the worker may convert before this process takes them
@@ -299,14 +299,10 @@ class _Worker:
 
 def _write_range(path: str, chunks: list, out) -> None:
     """Write a range's chunks (and their Turtle) to a new file at `path`; report them."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
+    with open(path, "xb") as f:  # in the worker's own folder (0700)
         for chunk in chunks:
-            turtle = getattr(chunk, "turtle", b"")
-            _write_all(fd, chunk)
-            _write_all(fd, turtle)
-    finally:
-        os.close(fd)
+            f.write(chunk)
+            f.write(getattr(chunk, "turtle", b""))
     for chunk in chunks:
         out.write(_HEAD.pack(_CHUNK, len(chunk), len(getattr(chunk, "turtle", b""))))
     out.write(_HEAD.pack(_DONE, 0, 0))
@@ -366,9 +362,3 @@ class Spliced:
                 raise
         if done < self.length:
             output.write(bytes(Spliced(self.spool, self.offset + done, self.length - done)))
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]

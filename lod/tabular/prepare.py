@@ -232,10 +232,11 @@ def write_canonical(
     partial = out_csv.with_name(out_csv.name + ".part")
     try:
         with open(partial, "w", encoding="utf-8", newline="") as stream:
-            writer = CanonicalWriter(stream)
+            sink = writer = CanonicalWriter(stream)
             if index:
                 from .derive import LinkingSink  # (the territory's modules: when linking)
-            sink = LinkingSink(writer.rows, index, Path(source).name) if index else writer
+
+                sink = LinkingSink(writer.rows, index, Path(source).name)
             result = scan(source, sheet=sheet, sink=sink, keep_blank=keep_blank)
             if index is not None:
                 sink.close()
