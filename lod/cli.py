@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 refused by validation (nothing changed) or does not con
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -41,6 +42,23 @@ def handle_errors(func):
         except LodError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def fewer_collections(func):
+    """For a command that converts a table: the cyclic garbage collector runs after 100,000
+    new containers instead of 700. A table's rows are many short-lived lists and make
+    hardly any cycles; collecting every 700 took about 5 % of `lod convert` (bench/)."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        thresholds = gc.get_threshold()
+        gc.set_threshold(100_000, *thresholds[1:])
+        try:
+            return func(*args, **kwargs)
+        finally:
+            gc.set_threshold(*thresholds)
 
     return wrapper
 
@@ -112,6 +130,7 @@ def main():
     "pocet=http://qudt.org/vocab/unit/NUM (repeatable).",
 )
 @handle_errors
+@fewer_collections
 def ingest(
     table: Path,
     dataset_id: str,
@@ -252,6 +271,7 @@ def _cube_options(cube: bool, dimensions, measures, period, units):
     help="Infer the CSVW metadata of TABLE, write it here and convert with it.",
 )
 @handle_errors
+@fewer_collections
 def convert(
     table,
     metadata,

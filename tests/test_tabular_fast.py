@@ -454,6 +454,67 @@ def test_one_cpu_reads_the_ranges_itself(tmp_path, monkeypatch, two_processes):
     assert b"".join(chunks) == serial
 
 
+def slow_worker(monkeypatch, seconds: float) -> None:
+    """The worker (another process than this one) parses each range slowly."""
+    parent, parse = os.getpid(), parallel.parse_range
+
+    def slow(*args):
+        if os.getpid() != parent:
+            time.sleep(seconds)
+        return parse(*args)
+
+    monkeypatch.setattr(parallel, "parse_range", slow)
+
+
+def claims(monkeypatch, *, tell_worker: bool = True) -> list[int]:
+    """The ranges this process claims in the coming conversions (`tell_worker` False: the
+    worker is not told, and converts them too)."""
+    claimed: list[int] = []
+    claim = parallel._Worker.claim
+
+    def recorded(worker, k):
+        claimed.append(k)
+        if tell_worker:
+            claim(worker, k)
+        else:
+            worker.claimed.add(k)
+
+    monkeypatch.setattr(parallel._Worker, "claim", recorded)
+    return claimed
+
+
+def test_a_slow_worker_leaves_ranges_to_this_process(tmp_path, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
+    slow_worker(monkeypatch, 0.02)
+    claimed = claims(monkeypatch)
+    removed = []  # the files of ranges the worker converted and this process took or dropped
+    unlink = os.unlink
+    monkeypatch.setattr(parallel.os, "unlink", lambda p: removed.append(p) or unlink(p))
+    metadata, path, serial = spliced_table(tmp_path)
+    chunks = list(convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True))
+    spliced = [c for c in chunks if isinstance(c, parallel.Spliced)]
+    assert b"".join(map(bytes, chunks)) == serial
+    ranges = two_processes[0]
+    assert len(claimed) > ranges / 3 and spliced, (claimed, ranges)
+    assert claimed == sorted(set(claimed))  # each range claimed once, in order
+    dropped = [k for k in claimed if any(p.endswith(os.sep + str(k)) for p in removed)]
+    assert len(dropped) <= len(claimed) / 4, dropped  # the worker skipped the others
+
+
+def test_ranges_claimed_too_late_are_dropped(tmp_path, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
+    slow_worker(monkeypatch, 0.01)
+    claimed = claims(monkeypatch, tell_worker=False)  # the worker converts every range
+    folders = worker_folders(monkeypatch)
+    metadata, path, serial = spliced_table(tmp_path)
+    out, files = [], []
+    for chunk in convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True):
+        out.append(bytes(chunk))
+        files.append(len(os.listdir(folders[0])) if folders and os.path.exists(folders[0]) else 0)
+    assert b"".join(out) == serial
+    assert claimed and max(files) <= parallel.AHEAD, files  # the worker's copies were removed
+
+
 def test_worker_chunks_are_bytes_unless_spliced(tmp_path, monkeypatch, two_processes):
     monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
     metadata, path, serial = spliced_table(tmp_path)

@@ -2,19 +2,27 @@
 
 The table's bytes after its first data row are cut at line ends into ranges of about
 RANGE_BYTES (`Split.of`, one pass over the file counting its lines). A forked worker converts
-most of the ranges (1 - SHARE), writes each range's N-Triples to a temporary file and tells
-this process through a pipe what it wrote; this process converts the others and passes the
-worker's on, in order, so the output is the serial output. A worker's chunk is read back
-from its file, or, if the caller writes chunks with their ``write_to`` (`Spliced`: the
-table's ``parallel_splice``, as `lod convert -f nt` does), copied from the file to the output
-by the kernel (sendfile): this process never reads it. (Through a pipe, reading and writing
-the worker's output took this process longer than converting it.)
+the ranges in order, writes each range's N-Triples to a temporary file and tells this process
+through a pipe what it wrote; this process passes them on in order, so the output is the
+serial output. Work is shared as it goes: when the range this process needs next is not
+ready, it claims a later range the worker has not reached and converts it meanwhile (at most
+KEEP kept in memory); the worker skips the ranges claimed. So neither process waits while
+the other works, whatever the consumer of the output costs this one (a fixed share of the
+ranges left this process waiting for the worker's first ranges and the worker behind when
+writing was cheap).
+
+A worker's chunk is read back from its file, or, if the caller writes chunks with their
+``write_to`` (`Spliced`: the table's ``parallel_splice``, as `lod convert -f nt` does),
+copied from the file to the output by the kernel (sendfile): this process never reads it.
+(Through a pipe, reading and writing the worker's output took this process longer than
+converting it.)
 
 Exactness:
 - a range is parsed on its own (`parse_range`) and used only if each of its lines is exactly
   one record (no quoted line break, no bare CR: what the row numbers counted from lines need);
-- the worker sends only ranges that gave no warning and had no row of the wrong length; this
-  process converts any other range itself, so warnings and row repairs come in row order;
+- the worker sends only ranges that gave no warning and had no row of the wrong length, and
+  this process keeps only such ranges when it converts ahead; it converts any other range
+  itself when its turn comes, so warnings and row repairs come in row order;
 - if a range this process converts is not one record per line, the worker is stopped and the
   rest of the file is read as the serial code reads it (`read.plain_records`).
 
@@ -32,6 +40,7 @@ import csv
 import gc
 import io
 import os
+import select
 import shutil
 import signal
 import struct
@@ -46,12 +55,14 @@ from .turtle import TurtleChunk
 ENABLED = True  # tests turn it off, or make every table "big" (MIN_BYTES) in small ranges
 RANGE_BYTES = 1 << 19  # of CSV per range (about 11 times as many bytes of N-Triples)
 MIN_BYTES = 4 << 20  # smaller tables are converted by one process
-SHARE = 0.4  # of the ranges converted by this process, which also passes the worker's on
 # codecs in which every byte 0x0A is a line feed and decoding can start at any line
 _CODECS = {"utf-8", "ascii", "cp1250", "cp1252", "iso8859-1", "iso8859-2", "iso8859-15"}
 AHEAD = 3  # ranges the worker may convert before this process takes them
-_HEAD = struct.Struct("<BQQ")  # kind, length of the N-Triples, length of the Turtle after it
-_CHUNK, _DONE, _REFUSED = 0, 1, 2
+KEEP = 2  # ranges this process may convert ahead of its output (kept in memory)
+_REPORT = struct.Struct("<BII")  # from the worker: kind, range, chunks (then their _LENGTHS)
+_LENGTHS = struct.Struct("<QQ")  # of a chunk's N-Triples and of its Turtle after it
+_MESSAGE = struct.Struct("<I")  # to the worker: 0 (a range taken) or k + 1 (range k claimed)
+_DONE, _REFUSED = 0, 1
 _SENTINEL = "\x00"  # a last line that is one record unless a quote is left open before it
 
 
@@ -155,36 +166,52 @@ class Split:
         before = [1]  # rows converted before each range (the first data row before range 0)
         for _, _, n in self.ranges:
             before.append(before[-1] + n)
-        mine = [int((k + 1) * SHARE) > int(k * SHARE) for k in range(len(self.ranges))]
+
+        def start(k: int) -> range:
+            """Set the row and blank node counters for range k; its source row numbers."""
+            fast.row_num, bnodes.count = before[k], base + per_row * before[k]
+            return range(self.first_row + before[k], self.first_row + before[k + 1])
+
+        def clean(f, k: int) -> list | None:
+            """Range k's chunks if each of its lines is one record and it converts without a
+            warning or a repaired row, else None (converted in its turn by this process)."""
+            rows = parse_range(self.read(f, k), self.codec, self.options)
+            sources = start(k)
+            return None if rows is None else fast.clean_chunks(rows, sources, frame, prefix, bnodes)
+
         worker = None
         if cpus() > 1 and hasattr(os, "fork"):
-            worker = _Worker.start(self, fast, mine, before, frame, prefix, bnodes, base, per_row)
+            splice = getattr(fast.table, "parallel_splice", False)
+            worker = _Worker.start(self, clean, splice)
+        kept: dict[int, list | None] = {}  # ranges converted ahead here, while the worker worked
         try:
             with open(self.path, "rb") as f:
                 for k, (begin, _, _) in enumerate(self.ranges):
-                    if not mine[k] and worker is not None:
-                        sent = worker.receive(k)
-                        if sent is not None:
-                            yield from sent
-                            continue
+                    chunks = kept.pop(k, None)
+                    if chunks is None and worker is not None and k not in worker.claimed:
+                        while not worker.ready(k) and len(kept) < KEEP:
+                            j = worker.next_free(k)
+                            if j is None:
+                                break
+                            worker.claim(j)
+                            kept[j] = clean(f, j)
+                        chunks = worker.receive(k)
+                    if chunks is not None:
+                        yield from chunks
+                        continue
                     rows = parse_range(self.read(f, k), self.codec, self.options)
-                    fast.row_num, bnodes.count = before[k], base + per_row * before[k]
+                    sources = start(k)
                     if rows is None:  # not one record per line: read on as the serial code
                         if worker is not None:
                             worker.stop()
                             worker = None
                         records = plain_records(
-                            self.path,
-                            fast.table.dialect,
-                            fast.table.url,
-                            begin,
-                            self.first_row + before[k],
+                            self.path, fast.table.dialect, fast.table.url, begin, sources[0]
                         )
                         yield from fast.convert_records(
                             records, frame, prefix, bnodes, row_warnings, fit
                         )
                         return
-                    sources = range(self.first_row + before[k], self.first_row + before[k + 1])
                     yield from fast.convert_rows(
                         rows, sources, frame, prefix, bnodes, row_warnings, fit
                     )
@@ -196,99 +223,134 @@ class Split:
 
 
 class _Worker:
-    """The forked process converting the ranges this one does not (`mine[k]` False). It
-    writes each range's chunks to a file of its own in a private folder (its spool) and
-    reports them; this process opens and unlinks the file when it takes the range, so the
-    file is gone once its chunks are written. The worker runs at most AHEAD ranges ahead of
-    this one (one byte back per range taken), so the spool stays small."""
+    """The forked process converting the ranges, in order, that this one has not claimed.
 
-    def __init__(self, pid: int, reports: int, acks: int, folder: str, splice: bool):
-        self.pid, self.folder, self.splice = pid, folder, splice
-        self.pipe = open(reports, "rb", buffering=1 << 12)
-        self.acks = acks
+    It writes each range's chunks to a file of its own in a private folder (its spool) and
+    reports the range (`_REPORT`, then the chunks' lengths); this process opens and unlinks
+    the file when it takes the range, so the file is gone once its chunks are written. This
+    process claims a range (`claim`) when it would otherwise wait: the worker skips a range
+    claimed before it starts it, and a range it converted anyway is dropped here. Messages to
+    the worker (`_MESSAGE`) are 0 for a range taken and k + 1 for range k claimed. The worker
+    runs at most AHEAD ranges ahead of this process, so the spool stays small."""
+
+    def __init__(self, pid: int, reports: int, messages: int, folder: str, splice: bool, n: int):
+        self.pid, self.folder, self.splice, self.n = pid, folder, splice, n
+        self.reports, self.messages = reports, messages
+        self.poll = select.poll()
+        self.poll.register(reports, select.POLLIN)
+        self.buffer = bytearray()
+        self.reported: dict[int, tuple[int, list]] = {}  # range -> (kind, chunk lengths)
+        self.claimed: set[int] = set()
+        self.gone = False
 
     @classmethod
-    def start(cls, split, fast, mine, before, frame, prefix, bnodes, base, per_row):
+    def start(cls, split: Split, clean, splice: bool) -> _Worker | None:
+        """Fork the worker; `clean(f, k)` converts range k (see `Split.run`)."""
         try:
             folder = tempfile.mkdtemp(prefix="lod-convert-")
         except OSError:
             return None
         r, w = os.pipe()  # reports, from the worker
-        ar, aw = os.pipe()  # acknowledgements, to the worker
+        mr, mw = os.pipe()  # messages, to the worker
         with py_warnings.catch_warnings():  # Python 3.12 warns of fork() beside threads; the
             py_warnings.simplefilter("ignore", DeprecationWarning)  # child runs no thread's code
             try:
                 pid = os.fork()
             except OSError:
-                for fd in (r, w, ar, aw):
+                for fd in (r, w, mr, mw):
                     os.close(fd)
                 shutil.rmtree(folder, ignore_errors=True)
                 return None
         if pid:
             os.close(w)
-            os.close(ar)
-            return cls(pid, r, aw, folder, getattr(fast.table, "parallel_splice", False))
+            os.close(mr)
+            return cls(pid, r, mw, folder, splice, len(split.ranges))
         try:  # the worker: never returns to the caller's code
             os.close(r)
-            os.close(aw)
+            os.close(mw)
             gc.freeze()  # nothing it inherited is collected here (no finalizer runs twice)
-            ahead = 0  # ranges reported and not yet taken
-            with open(split.path, "rb") as f, open(w, "wb", buffering=1 << 12) as out:
-                for k in range(len(split.ranges)):
-                    if mine[k]:
-                        continue
-                    while ahead >= AHEAD:
-                        taken = len(os.read(ar, 64))
-                        if not taken:  # this process is done with the worker
-                            return
-                        ahead -= taken
-                    rows = parse_range(split.read(f, k), split.codec, split.options)
-                    fast.row_num, bnodes.count = before[k], base + per_row * before[k]
-                    sources = range(split.first_row + before[k], split.first_row + before[k + 1])
-                    if rows is not None:
-                        rows = fast.clean_chunks(rows, sources, frame, prefix, bnodes)
-                    if rows is None:
-                        out.write(_HEAD.pack(_REFUSED, 0, 0))
-                    else:
-                        _write_range(os.path.join(folder, str(k)), rows, out)
-                    out.flush()
-                    ahead += 1
-        except BaseException:  # the parent converts what it was not told of
+            _work(split, clean, folder, w, mr)
+        except BaseException:  # this process converts what it was not told of
             pass
         finally:
             os._exit(0)
 
+    def ready(self, k: int) -> bool:
+        """Whether `receive(k)` would not wait."""
+        while not self.gone and k not in self.reported and self.poll.poll(0):
+            self._read()
+        return self.gone or k in self.reported
+
+    def next_free(self, k: int) -> int | None:
+        """The first range after k neither claimed nor reported (the worker's next)."""
+        j = k + 1
+        while j in self.claimed or j in self.reported:
+            j += 1
+        return j if j < self.n else None
+
+    def claim(self, k: int) -> None:
+        self.claimed.add(k)
+        self._send(k + 1)
+
     def receive(self, k: int) -> list | None:
-        """The chunks of the worker's next range (`k`), or None if it refused it (or is
-        gone)."""
-        chunks = []
-        spool, position = None, 0
+        """The chunks of range k from the worker, or None if it refused it (or is gone)."""
+        while not self.gone and k not in self.reported:
+            self._read()
+        if k not in self.reported:
+            return None
+        kind, lengths = self.reported.pop(k)
+        self._send(0)
+        if kind != _DONE:
+            return None
+        spool = _Spool(os.path.join(self.folder, str(k))) if lengths else None
+        chunks, position = [], 0
+        for length, turtle in lengths:
+            chunk = Spliced(spool, position, length)
+            position += length
+            if turtle:
+                chunk = TurtleChunk(bytes(chunk))
+                chunk.turtle = bytes(Spliced(spool, position, turtle))
+                position += turtle
+            elif not self.splice:
+                chunk = bytes(chunk)
+            chunks.append(chunk)
+        return chunks
+
+    def _read(self) -> None:
+        """Read what the worker reported (waiting for it)."""
         try:
-            while True:
-                head = self.pipe.read(_HEAD.size)
-                if len(head) < _HEAD.size:
-                    return None
-                kind, length, turtle = _HEAD.unpack(head)
-                if kind != _CHUNK:
-                    return chunks if kind == _DONE else None
-                if spool is None:
-                    spool = _Spool(os.path.join(self.folder, str(k)))
-                chunk = Spliced(spool, position, length)
-                position += length
-                if turtle:
-                    chunk = TurtleChunk(bytes(chunk))
-                    chunk.turtle = bytes(Spliced(spool, position, turtle))
-                    position += turtle
-                elif not self.splice:
-                    chunk = bytes(chunk)
-                chunks.append(chunk)
-        finally:
-            with contextlib.suppress(OSError):
-                os.write(self.acks, b"\x01")
+            data = os.read(self.reports, 1 << 16)
+        except OSError:
+            data = b""
+        if not data:
+            self.gone = True
+            return
+        self.buffer += data
+        while len(self.buffer) >= _REPORT.size:
+            kind, k, count = _REPORT.unpack_from(self.buffer)
+            end = _REPORT.size + count * _LENGTHS.size
+            if len(self.buffer) < end:
+                return
+            lengths = [
+                _LENGTHS.unpack_from(self.buffer, at)
+                for at in range(_REPORT.size, end, _LENGTHS.size)
+            ]
+            del self.buffer[:end]
+            if k in self.claimed:  # converted here too: drop the worker's
+                if kind == _DONE and lengths:
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(self.folder, str(k)))
+                self._send(0)
+            else:
+                self.reported[k] = (kind, lengths)
+
+    def _send(self, message: int) -> None:
+        with contextlib.suppress(OSError):
+            os.write(self.messages, _MESSAGE.pack(message))
 
     def stop(self) -> None:
-        self.pipe.close()
-        os.close(self.acks)
+        os.close(self.reports)
+        os.close(self.messages)
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -297,15 +359,44 @@ class _Worker:
         shutil.rmtree(self.folder, ignore_errors=True)  # the files of ranges not taken
 
 
-def _write_range(path: str, chunks: list, out) -> None:
-    """Write a range's chunks (and their Turtle) to a new file at `path`; report them."""
-    with open(path, "xb") as f:  # in the worker's own folder (0700)
-        for chunk in chunks:
-            f.write(chunk)
-            f.write(getattr(chunk, "turtle", b""))
-    for chunk in chunks:
-        out.write(_HEAD.pack(_CHUNK, len(chunk), len(getattr(chunk, "turtle", b""))))
-    out.write(_HEAD.pack(_DONE, 0, 0))
+def _work(split: Split, clean, folder: str, reports: int, messages: int) -> None:
+    """The worker's loop: each range not claimed, in order, at most AHEAD ahead."""
+    claimed: set[int] = set()
+    ahead = 0  # ranges reported and not yet taken
+    poll = select.poll()
+    poll.register(messages, select.POLLIN)
+    with open(split.path, "rb") as f, open(reports, "wb", buffering=1 << 12) as out:
+        for k in range(len(split.ranges)):
+            while poll.poll(0 if ahead < AHEAD else None):
+                data = os.read(messages, 4096)
+                if not data:  # this process is done with the worker
+                    return
+                for (message,) in _MESSAGE.iter_unpack(data):
+                    if message:
+                        claimed.add(message - 1)
+                    else:
+                        ahead -= 1
+                if ahead < AHEAD:
+                    break
+            if k in claimed:
+                continue
+            out.write(_spooled(folder, k, clean(f, k)))
+            out.flush()
+            ahead += 1
+
+
+def _spooled(folder: str, k: int, chunks: list | None) -> bytes:
+    """Write range k's chunks (each followed by its Turtle) to their file in `folder`; the
+    report of them (of a refused range if None)."""
+    if chunks is None:
+        return _REPORT.pack(_REFUSED, k, 0)
+    if chunks:
+        with open(os.path.join(folder, str(k)), "xb") as spool:  # the folder is 0700
+            for chunk in chunks:
+                spool.write(chunk)
+                spool.write(getattr(chunk, "turtle", b""))
+    lengths = [_LENGTHS.pack(len(c), len(getattr(c, "turtle", b""))) for c in chunks]
+    return _REPORT.pack(_DONE, k, len(lengths)) + b"".join(lengths)
 
 
 class _Spool:
