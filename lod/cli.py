@@ -63,6 +63,23 @@ def fewer_collections(func):
     return wrapper
 
 
+def keep_freed_memory() -> None:
+    """glibc's malloc in this process: blocks up to 4 MB come from the heap, and up to 64 MB
+    freed at its top stay there (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), instead of memory
+    returned to the system after each batch and faulted in again for the next one. For
+    `lod convert` (bench/: 40,000 page faults down to 16,000, about 10-20 % less CPU, the
+    same peak). Not for `lod ingest`, whose store keeps more memory that way. Elsewhere (no
+    mallopt) nothing changes."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(-3, 4 << 20)  # M_MMAP_THRESHOLD
+    mallopt(-1, 64 << 20)  # M_TRIM_THRESHOLD
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lod")
 def main():
@@ -304,6 +321,8 @@ def convert(
     from . import rdfio, tabular
     from .errors import BadInput
     from .formats import by_name
+
+    keep_freed_memory()
 
     territory = None if no_link else _territory_index
 

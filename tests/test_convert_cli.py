@@ -162,3 +162,23 @@ def test_a_utf16_file_under_utf8_metadata_is_named_utf16(tmp_path):
     assert "the file is not valid utf-8" in result.stderr
     assert "the bytes read as utf-16 ('kod'); " in result.stderr
     assert 'set "dialect": {"encoding": "utf-16"}' in result.stderr
+
+
+def test_converts_where_the_c_library_has_no_mallopt(tmp_path, monkeypatch):
+    """`lod convert` tunes glibc's malloc (lod.cli.keep_freed_memory); without mallopt (not
+    glibc) it converts the same."""
+    import ctypes
+
+    table = tmp_path / "t.csv"
+    table.write_text("kod,nazev\n569810,Hradec Králové\n", encoding="utf-8")
+    with_mallopt = lod(table, "-f", "nt")
+
+    class NoMallopt:
+        def __init__(self, name):
+            pass
+
+    monkeypatch.setattr(ctypes, "CDLL", NoMallopt)
+    without = lod(table, "-f", "nt")
+    assert with_mallopt.exit_code == without.exit_code == 0, without.stderr
+    converted = parse(without.stdout)
+    assert len(converted) > 2 and isomorphic(converted, parse(with_mallopt.stdout))
