@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -182,3 +184,23 @@ def test_converts_where_the_c_library_has_no_mallopt(tmp_path, monkeypatch):
     assert with_mallopt.exit_code == without.exit_code == 0, without.stderr
     converted = parse(without.stdout)
     assert len(converted) > 2 and isomorphic(converted, parse(with_mallopt.stdout))
+
+
+def test_the_last_collection_skips_what_convert_left(tmp_path):
+    """`lod convert` freezes the objects left at exit (lod.cli.skip_last_collection): the
+    interpreter's last collection does not walk them; the output is complete before."""
+    table = tmp_path / "t.csv"
+    table.write_text("kod,nazev\n569810,Hradec Králové\n", encoding="utf-8")
+    out = tmp_path / "t.nt"
+    script = (
+        "import atexit, gc, sys\n"
+        # registered first, so it runs last: after lod's handler
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count()))\n"
+        "from lod.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    args = ["convert", str(table), "-f", "nt", "-o", str(out)]
+    proc = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout.split()[-1]) > 1000
+    assert isomorphic(parse(out.read_text("utf-8")), graph_of(lod(table, "-f", "nt")))

@@ -26,7 +26,8 @@ from lod.errors import LodError
 from lod.formats import by_name
 from lod.rdfio import write_ntriples
 from lod.tabular import convert, fast, parallel, to_ntriples
-from lod.tabular.fast import _Numbers
+from lod.tabular.fast import _encode_escaped, _Numbers
+from lod.tabular.ntriples import literal
 from lod.tabular.numbers import decimal_parser, integer_parser
 from tests import test_tabular_csvw_suite as suite
 
@@ -143,7 +144,7 @@ def random_table(rng: random.Random, tmp_path: Path) -> tuple[dict, Path]:
         if rng.random() < 0.3:
             column["lang"] = rng.choice(["cs", "en"])
         if rng.random() < 0.3:
-            column["null"] = rng.choice(["-", ["", "-"], "N/A"])
+            column["null"] = rng.choice(["-", ["", "-"], "N/A", ["", "-", "N/A", "x"]])
         if rng.random() < 0.15:
             column["default"] = rng.choice(["0", "neuvedeno", "1. 1. 2000"])
         if rng.random() < 0.15:
@@ -280,6 +281,22 @@ def test_plain_numbers_are_canonical_as_their_parsers_say(decimal):
     assert len(plain) > 1000
     assert numbers.canonical(plain) == [parse(v) for v in plain]
     assert numbers.canonical(values) is None
+    # in small batches, so that each shortcut (all canonical, all unsigned, each step's
+    # needles) is taken by some and missed by others
+    start = 0
+    while start < len(plain):
+        batch = plain[start : start + rng.randint(1, 8)]
+        start += len(batch)
+        assert numbers.canonical(batch) == [parse(v) for v in batch], batch
+    for other in ("١٢", "１２", "²", "", "1 2", "12\n"):  # other digits, no digit, spaces
+        assert numbers.canonical(["12", other]) is None, other
+
+
+def test_escaped_values_are_what_literal_writes():
+    values = [*TEXTS, 'a"\\"b\r\n', "\\\\", "x\x00y", "č\x00"]
+    expected = [literal(v)[1:-1].encode() for v in values]
+    assert _encode_escaped(values) == expected
+    assert _encode_escaped(values[:-2]) == expected[:-2]  # without NUL: escaped in one go
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ raises ValueError with the reason.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import functools
 import re
 
 from . import dates, numbers
@@ -80,24 +79,25 @@ STRING_FAMILY = {
 BINARY = {"base64Binary", "hexBinary"}
 DURATIONS = {"duration", "dayTimeDuration", "yearMonthDuration"}
 
+# compiled when a column needs one (`_lexical`: a command starts sooner)
 _LEXICAL = {
-    "language": re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*"),
-    "NMTOKEN": re.compile(r"[\w.:-]+"),
-    "Name": re.compile(r"[^\W\d.-][\w.:-]*"),
-    "NCName": re.compile(r"[^\W\d.-][\w.-]*"),
-    "QName": re.compile(r"(?:[^\W\d.-][\w.-]*:)?[^\W\d.-][\w.-]*"),
-    "token": re.compile(r"(?:\S+(?: \S+)*)?"),
-    "hexBinary": re.compile(r"(?:[0-9a-fA-F]{2})*"),
-    "base64Binary": re.compile(r"[A-Za-z0-9+/= ]*"),
-    "duration": re.compile(
+    "language": r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*",
+    "NMTOKEN": r"[\w.:-]+",
+    "Name": r"[^\W\d.-][\w.:-]*",
+    "NCName": r"[^\W\d.-][\w.-]*",
+    "QName": r"(?:[^\W\d.-][\w.-]*:)?[^\W\d.-][\w.-]*",
+    "token": r"(?:\S+(?: \S+)*)?",
+    "hexBinary": r"(?:[0-9a-fA-F]{2})*",
+    "base64Binary": r"[A-Za-z0-9+/= ]*",
+    "duration": (
         r"-?P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?"
         r"(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?"
     ),
-    "dayTimeDuration": re.compile(
+    "dayTimeDuration": (
         r"-?P(?=\d|T\d)(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?"
         r"(?:\d+(?:\.\d+)?S)?)?"
     ),
-    "yearMonthDuration": re.compile(r"-?P(?=\d)(?:\d+Y)?(?:\d+M)?"),
+    "yearMonthDuration": r"-?P(?=\d)(?:\d+Y)?(?:\d+M)?",
 }
 _BOOLEAN = {"true": "true", "1": "true", "false": "false", "0": "false"}
 _CONSTRAINTS = (
@@ -204,7 +204,7 @@ class Datatype:
                 regex = re.compile(fmt)
             except re.error:
                 self.warnings.append(f"{where}: format {fmt!r} is not a regular expression")
-        lexical = _LEXICAL.get(base)
+        lexical = _lexical(base)
 
         def parse(value):
             if lexical is not None and not lexical.fullmatch(value):
@@ -333,12 +333,20 @@ def _lookup(table: dict, value: str, message: str) -> str:
         raise ValueError(message) from None
 
 
+@functools.cache
+def _lexical(base: str) -> re.Pattern | None:
+    pattern = _LEXICAL.get(base)
+    return None if pattern is None else re.compile(pattern)
+
+
 def _length(base: str, lexical: str) -> int:
     if base == "hexBinary":
         return len(lexical) // 2
     if base == "base64Binary":
+        import base64  # here: few tables have binary columns
+
         try:
             return len(base64.b64decode(lexical.replace(" ", ""), validate=True))
-        except (binascii.Error, ValueError):
+        except ValueError:  # binascii.Error too
             raise ValueError("is not valid base64") from None
     return len(lexical)

@@ -8,24 +8,24 @@ a match is turned into the XSD lexical form (``2024-02-01``, ``15:02:37.1-05:00`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
-# Lexical spaces of the XSD date/time types (validated as such when no format is given).
+# Lexical spaces of the XSD date/time types (validated as such when no format is given),
+# compiled when a column needs one (`lexical`: a command starts sooner).
 _TZ = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"
 _DATE = r"-?(?:[1-9]\d{3,}|0\d{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
 _TIME = r"(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?|24:00:00(?:\.0+)?)"
 LEXICAL = {
-    "date": re.compile(_DATE + _TZ),
-    "time": re.compile(_TIME + _TZ),
-    "dateTime": re.compile(_DATE + "T" + _TIME + _TZ),
-    "dateTimeStamp": re.compile(
-        _DATE + "T" + _TIME + r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))"
-    ),
-    "gDay": re.compile(r"---(?:0[1-9]|[12]\d|3[01])" + _TZ),
-    "gMonth": re.compile(r"--(?:0[1-9]|1[0-2])" + _TZ),
-    "gMonthDay": re.compile(r"--(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])" + _TZ),
-    "gYear": re.compile(r"-?(?:[1-9]\d{3,}|0\d{3})" + _TZ),
-    "gYearMonth": re.compile(r"-?(?:[1-9]\d{3,}|0\d{3})-(?:0[1-9]|1[0-2])" + _TZ),
+    "date": _DATE + _TZ,
+    "time": _TIME + _TZ,
+    "dateTime": _DATE + "T" + _TIME + _TZ,
+    "dateTimeStamp": _DATE + "T" + _TIME + r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))",
+    "gDay": r"---(?:0[1-9]|[12]\d|3[01])" + _TZ,
+    "gMonth": r"--(?:0[1-9]|1[0-2])" + _TZ,
+    "gMonthDay": r"--(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])" + _TZ,
+    "gYear": r"-?(?:[1-9]\d{3,}|0\d{3})" + _TZ,
+    "gYearMonth": r"-?(?:[1-9]\d{3,}|0\d{3})-(?:0[1-9]|1[0-2])" + _TZ,
 }
 
 _FIELDS = [  # longest first
@@ -125,8 +125,14 @@ def format_parser(base: str, pattern: str):
     return parse
 
 
+@functools.cache
+def lexical(base: str) -> re.Pattern | None:
+    pattern = LEXICAL.get(base)
+    return None if pattern is None else re.compile(pattern)
+
+
 def check_lexical(base: str, value: str) -> str:
-    regex = LEXICAL.get(base)
+    regex = lexical(base)
     if regex and not regex.fullmatch(value):
         raise ValueError(f"is not a valid xsd:{base}")
     if base in ("date", "dateTime", "dateTimeStamp"):

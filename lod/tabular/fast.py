@@ -41,8 +41,8 @@ BATCH = 4096  # rows per chunk of output, at most
 CHUNK_BYTES = 512 << 10
 CACHE = 1 << 16  # cached values per column
 _MISS = object()
-_ESCAPABLE = re.compile(r'["\\\n\r]')
-_SPACE = re.compile(r"[\r\n\t]")
+# what N-Triples escapes in a string's contents (as `literal`), in UTF-8: the backslash first
+_ESCAPES = ((b"\\", b"\\\\"), (b'"', b'\\"'), (b"\n", b"\\n"), (b"\r", b"\\r"))
 _URI_SAFE = re.compile(r"[A-Za-z0-9_.~-]*")  # values quote(v, safe="") leaves as they are
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _ROW_VARS = {"_row", "_sourceRow"}
@@ -82,13 +82,22 @@ def _encode_all(values: list[str]) -> list[bytes]:
     return pieces if len(pieces) == len(values) else [_utf8(v) for v in values]
 
 
-def _escaped(values: list[str]) -> list[str]:
-    """The values as N-Triples string contents (what `literal` writes between the quotes)."""
-    text = "\x00".join(values)
-    for char, escape in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r")):
-        text = text.replace(char, escape)
-    escaped = text.split("\x00")
-    return escaped if len(escaped) == len(values) else [literal(v)[1:-1] for v in values]
+def _encode_escaped(values: list[str]) -> list[bytes]:
+    """The values as UTF-8 N-Triples string contents (what `literal` writes between the
+    quotes). Escaped in UTF-8: a bytes search is a memchr, a str one of Czech text is not."""
+    data = "\x00".join(values).encode("utf-8")
+    for char, escape in _ESCAPES:
+        if char in data:
+            data = data.replace(char, escape)
+    pieces = data.split(b"\x00")
+    if len(pieces) == len(values):
+        return pieces
+    return [_utf8(literal(v)[1:-1]) for v in values]
+
+
+def _has_any(text: str, chars: str) -> bool:
+    """Whether one of `chars` is in `text` (a find each: faster than a regex's search)."""
+    return any(c in text for c in chars)
 
 
 class _Recorder:
@@ -112,6 +121,13 @@ class _Recorder:
         self.calls.clear()
 
 
+def _unsigned(text: str) -> bool:
+    """Whether `text` (values each after a line end, and a last line end) holds only
+    canonical unsigned integers without a leading zero: str methods, faster than a regex."""
+    digits = text.replace("\n", "")
+    return digits.isascii() and digits.isdigit() and "\n\n" not in text and "\n0" not in text
+
+
 class _Numbers:
     """Plain integers or decimals ("-012", "1234,50") of a whole batch made canonical ("-12",
     "1234.5") by a few regular expressions over the joined values: what the column's parser
@@ -132,11 +148,15 @@ class _Numbers:
         )
         self.canonical_all = re.compile(rf"(?:{canonical}\n)*").fullmatch
         self.decimal = decimal
-        steps = [(r"^\+", "")]
+        # the steps, each run only if the joined values (a line end before each one, see
+        # `canonical`) hold one of its needles: a regex's search of a text it does not match
+        # takes as long as a replace. Its matches are replaced by `repl`, or by its group if
+        # None ("".join(split): a sub with "\\1" calls Python code for each match).
+        steps = [(("\n+",), r"^\+", "")]
         if decimal is not None:  # trailing zeros of the fraction, then an empty fraction
-            steps += [(rf"({d}[0-9]*?)0+$", r"\1"), (rf"{d}$", "")]
-        steps += [(r"^(-?)0+(?=[0-9])", r"\1"), (r"^-0$", "0")]
-        self.steps = [(re.compile(pattern, re.M), repl) for pattern, repl in steps]
+            steps += [(("0\n",), rf"({d}[0-9]*?)0+$", None), ((decimal + "\n",), rf"{d}$", "")]
+        steps += [(("\n0", "\n-0"), r"^(-?)0+(?=[0-9])", None), (("\n-0\n",), r"^-0$", "0")]
+        self.steps = [(n, re.compile(pattern, re.M), repl) for n, pattern, repl in steps]
 
     @classmethod
     def of(cls, plan) -> _Numbers | None:
@@ -166,15 +186,21 @@ class _Numbers:
 
     def canonical(self, values: list[str]) -> list[str] | None:
         """The values in canonical form, or None if one of them is not a plain number."""
-        text = "\n".join(values) + "\n"
-        if not self.canonical_all(text):
-            if not self.all(text):
-                return None
-            for regex, repl in self.steps:
-                text = regex.sub(repl, text)
+        text = "\n" + "\n".join(values) + "\n"  # each value between line ends
+        if self.decimal is None and _unsigned(text):
+            return list(values)
+        if self.canonical_all(text, 1):
+            if self.decimal in (None, "."):
+                return list(values)
+        elif not self.all(text, 1):
+            return None
+        else:
+            for needles, regex, repl in self.steps:
+                if any(needle in text for needle in needles):
+                    text = regex.sub(repl, text) if repl is not None else "".join(regex.split(text))
         if self.decimal not in (None, "."):
             text = text.replace(self.decimal, ".")
-        return text.split("\n")[:-1]
+        return text.split("\n")[1:-1]
 
 
 class _Column:
@@ -278,7 +304,7 @@ class _Column:
         cells = list(map(self.strip, cells)) if self.strip is not None else list(cells)
         trimmed = cells
         if self.normalize is not None and (
-            self.strip is not str.strip or _SPACE.search("\x00".join(cells))
+            self.strip is not str.strip or _has_any("\x00".join(cells), "\r\n\t")
         ):
             cells = list(map(self.normalize, cells))
         if self.default:
@@ -286,7 +312,11 @@ class _Column:
             cells = [c or default for c in cells]
         misses: list[int] = []
         null = self.null
-        if null.isdisjoint(cells):
+        if len(null) < 4:  # a list search for each: no cell is hashed
+            some_null = any(n in cells for n in null)
+        else:
+            some_null = not null.isdisjoint(cells)
+        if not some_null:
             values, where = list(cells), None
         else:
             values = list(map(self.nulls.get, cells, cells))  # None for a null value
@@ -358,9 +388,11 @@ class _Column:
         if self.quoted:
             if not _URI_SAFE.fullmatch("".join(present)):
                 present = [quote(v, safe="") for v in present]
-        elif self.escapes and _ESCAPABLE.search("".join(present)):
-            present = _escaped(present)
-        encoded = _encode_all(present)
+            encoded = _encode_all(present)
+        elif self.escapes:
+            encoded = _encode_escaped(present)
+        else:
+            encoded = _encode_all(present)
         kept = list(map(is_not, values, repeat(None))) if nulls else None
         if turtle is not None:
             turtle.append(self.turtle(encoded, present, kept))

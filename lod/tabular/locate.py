@@ -11,8 +11,6 @@ import re
 from collections.abc import Callable
 from urllib.parse import urljoin
 
-from uritemplate import URITemplate
-
 from lod.errors import BadInput
 
 from .metadata import CSVW_CONTEXT
@@ -50,6 +48,8 @@ def locate_metadata(
 ) -> tuple[dict, str]:
     """(metadata document, its URL) for the CSV at `csv_url`. A document found that does not
     describe the file is skipped with a warning."""
+    from uritemplate import URITemplate  # here: `lod convert --metadata` does without it
+
     warnings = warnings if warnings is not None else []
     candidates = []
     if link_header:

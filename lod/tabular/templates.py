@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urljoin, urlsplit
 
-from uritemplate import URITemplate
-
 # The prefixes of the CSVW context (http://www.w3.org/ns/csvw, the RDFa initial context).
 PREFIXES = {
     "as": "https://www.w3.org/ns/activitystreams#",
@@ -107,7 +105,9 @@ class Template:
                 (quote(p, safe="/:#?&=;,+!$'()*[]@%~") if i % 2 == 0 else p)
                 for i, p in enumerate(pieces)
             ]
-        else:
+        else:  # here: most templates are simple, and the import takes 10 ms
+            from uritemplate import URITemplate
+
             self._template = URITemplate(text)
 
     @property
