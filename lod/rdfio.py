@@ -56,7 +56,7 @@ def write_ntriples(
 ) -> None:
     """Write N-Triples ``lines`` to ``output`` in ``fmt``, streaming."""
     if fmt.name == "nt":  # the next lines are made while these are written
-        for item in prefetched(lines):
+        for item in prefetched(lines, may_inline=True):
             if isinstance(item, bytes):
                 output.write(item)
             elif isinstance(item, str):
@@ -165,8 +165,25 @@ def serialize_graph(graph: rdflib.Graph, fmt: Format) -> bytes:
     return graph.serialize(format="nt", encoding="utf-8")
 
 
-def prefetched(items: Iterable[T], ahead: int = 2) -> Iterator[T]:
-    """`items`, computed by a background thread up to `ahead` items in advance.
+_producer = threading.local()  # in a thread of `prefetched`: its consumer's `inline` event
+_ITEM, _END, _INLINE = 0, 1, 2
+
+
+def inline() -> None:
+    """Said by the code making the items of `prefetched` when it keeps the other CPUs busy
+    itself (lod.tabular.parallel: its worker process, or a machine of one CPU): where the
+    consumer allows it (``may_inline``), the background thread steps aside after the item
+    being made, and the consumer makes the rest in its own thread. A thread then has no CPU
+    to run on and costs a hand-over per item: in bench/'s `lod convert` on two CPUs, 1,500
+    context switches, 60 without it."""
+    event = getattr(_producer, "inline", None)
+    if event is not None:
+        event.set()
+
+
+def prefetched(items: Iterable[T], ahead: int = 2, *, may_inline: bool = False) -> Iterator[T]:
+    """`items`, computed by a background thread up to `ahead` items in advance (or, once
+    the producer says `inline` where `may_inline`, in this thread).
 
     An exception of the producer is raised here, in the consumer. If the consumer stops
     early (an exception, or closing this generator), the producer is told to stop, its
@@ -174,6 +191,8 @@ def prefetched(items: Iterable[T], ahead: int = 2) -> Iterator[T]:
     """
     channel: queue.Queue = queue.Queue(ahead)
     stop = threading.Event()
+    event = threading.Event() if may_inline else None
+    iterator: list[Iterator[T]] = []  # the items' iterator, once made (in the thread)
 
     def put(message) -> bool:
         while not stop.is_set():
@@ -185,17 +204,23 @@ def prefetched(items: Iterable[T], ahead: int = 2) -> Iterator[T]:
         return False
 
     def produce() -> None:
-        iterator = iter(items)
+        _producer.inline = event
+        handed = False
         try:
-            for item in iterator:
-                if not put((True, item)):
+            iterator.append(iter(items))
+            for item in iterator[0]:
+                if not put((_ITEM, item)):
                     break
+                if event is not None and event.is_set():
+                    handed = put((_INLINE, None))
+                    return
             else:
-                put((False, None))
+                put((_END, None))
         except BaseException as e:  # handed to the consumer
-            put((False, e))
+            put((_END, e))
         finally:
-            close = getattr(iterator, "close", None)
+            _producer.inline = None
+            close = getattr(iterator[0], "close", None) if iterator and not handed else None
             if close is not None:
                 close()
 
@@ -203,9 +228,13 @@ def prefetched(items: Iterable[T], ahead: int = 2) -> Iterator[T]:
     thread.start()
     try:
         while True:
-            more, value = channel.get()
-            if more:
+            kind, value = channel.get()
+            if kind == _ITEM:
                 yield value
+            elif kind == _INLINE:
+                thread.join()
+                yield from iterator[0]  # closed by this generator's close
+                return
             elif value is None:
                 return
             else:

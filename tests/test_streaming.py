@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 
 from lod.formats import BY_NAME
 from lod.publish import ingest, version_dir
-from lod.rdfio import Serializer, prefetched
+from lod.rdfio import Serializer, inline, prefetched
 from lod.store import GraphSource, loading
 from lod.store.embedded import EmbeddedStore
 
@@ -73,19 +73,23 @@ def test_a_failing_stream_changes_nothing(settings):
     assert count(store) == 8
 
 
-def test_prefetched_stops_its_producer_when_the_consumer_stops():
+def endless(closed: threading.Event, *, say_inline: bool = False):
+    """1, 2, 3, …; `closed` is set when the generator is closed."""
+    try:
+        if say_inline:
+            inline()
+        n = 0
+        while True:
+            n += 1
+            yield n
+    finally:
+        closed.set()
+
+
+@pytest.mark.parametrize("say_inline", [False, True])
+def test_prefetched_stops_its_producer_when_the_consumer_stops(say_inline):
     closed = threading.Event()
-
-    def endless():
-        try:
-            n = 0
-            while True:
-                n += 1
-                yield n
-        finally:
-            closed.set()
-
-    items = prefetched(endless())
+    items = prefetched(endless(closed, say_inline=say_inline), may_inline=True)
     assert [next(items) for _ in range(5)] == [1, 2, 3, 4, 5]
     items.close()
     assert closed.is_set()
@@ -179,3 +183,35 @@ def test_ingest_streams_the_table_into_the_store_and_the_files(store, settings):
     # one table node (named, so that the chunks share no blank node) with every row
     table_node = rdflib.URIRef(f"{settings.base}/datasets/obce/data.csv#table")
     assert len(list(data.objects(table_node, rdflib.URIRef(CSVW + "row")))) == 3000
+
+
+def test_prefetched_items_are_made_in_this_thread_once_the_producer_says_inline():
+    made_in: list[int] = []
+
+    def items():
+        for n in range(8):
+            made_in.append(threading.get_ident())
+            if n == 3:
+                inline()
+            yield n
+
+    assert list(prefetched(items(), may_inline=True)) == list(range(8))
+    here = threading.get_ident()
+    assert here not in made_in[:4] and made_in[5:] == [here] * 3  # item 4: either thread
+    made_in.clear()
+    assert list(prefetched(items())) == list(range(8))  # the consumer does not allow it
+    assert here not in made_in
+
+
+def test_prefetched_inline_raises_as_in_its_thread():
+    def failing():
+        inline()
+        yield 1
+        yield 2
+        raise ValueError("bad row")
+
+    items = prefetched(failing(), may_inline=True)
+    assert next(items) == 1 and next(items) == 2
+    with pytest.raises(ValueError, match="bad row"):
+        next(items)
+    assert inline() is None  # outside a producer: nothing to do

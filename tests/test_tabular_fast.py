@@ -17,6 +17,7 @@ import json
 import os
 import random
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import pytest
 
 from lod.errors import LodError
 from lod.formats import by_name
-from lod.rdfio import write_ntriples
+from lod.rdfio import prefetched, write_ntriples
 from lod.tabular import convert, fast, parallel, to_ntriples
 from lod.tabular.fast import _encode_escaped, _Numbers
 from lod.tabular.ntriples import literal
@@ -469,6 +470,33 @@ def test_one_cpu_reads_the_ranges_itself(tmp_path, monkeypatch, two_processes):
     chunks = list(convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True))
     assert two_processes and all(type(c) is bytes for c in chunks)
     assert b"".join(chunks) == serial
+
+
+@pytest.mark.parametrize("cpus, inline", [(1, True), (2, True), (3, False)])
+def test_the_output_is_made_inline_when_the_conversion_takes_every_cpu(
+    cpus, inline, tmp_path, monkeypatch, two_processes
+):
+    """No thread of this process makes the output while the conversion keeps every CPU busy
+    (this process alone on one CPU, with its worker on two: lod.rdfio.inline); with a CPU to
+    spare, a thread of its own does."""
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
+    monkeypatch.setattr(parallel, "cpus", lambda: cpus)
+    metadata, path, serial = spliced_table(tmp_path)
+    main, makers = threading.get_ident(), set()
+    batch = fast.FastRows._batch
+
+    def recorded(*args):  # the threads of this process that convert rows
+        makers.add(threading.get_ident())
+        return batch(*args)
+
+    monkeypatch.setattr(fast.FastRows, "_batch", recorded)
+    chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True)
+    output = io.BytesIO()
+    for chunk in prefetched(chunks, may_inline=True):
+        output.write(bytes(chunk))
+    assert output.getvalue() == serial
+    assert (main in makers) is inline
+    assert two_processes
 
 
 def slow_worker(monkeypatch, seconds: float) -> None:

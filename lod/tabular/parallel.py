@@ -27,7 +27,9 @@ Exactness:
   rest of the file is read as the serial code reads it (`read.plain_records`).
 
 On one CPU there is no worker: this process converts every range (reading a range at a time
-is faster than the csv module reading the file). Not used (None from `Split.of`) for small
+is faster than the csv module reading the file). When the conversion keeps every CPU busy
+(one CPU, or two with the worker), the consumer's thread makes the output itself: a thread
+of `lod.rdfio.prefetched` would have no CPU to run on (`lod.rdfio.inline`). Not used (None from `Split.of`) for small
 files, encodings whose line ends are not the byte 0x0A, or dialects that skip rows
 (``skipRows``, ``skipBlankRows``: their row numbers are not line counts).
 """
@@ -48,6 +50,8 @@ import tempfile
 import warnings as py_warnings
 from collections.abc import Iterator
 from pathlib import Path
+
+from lod.rdfio import inline
 
 from .read import plain_records, reader_options
 from .turtle import TurtleChunk
@@ -183,6 +187,8 @@ class Split:
         if cpus() > 1 and hasattr(os, "fork"):
             splice = getattr(fast.table, "parallel_splice", False)
             worker = _Worker.start(self, clean, splice)
+        if 1 + (worker is not None) >= cpus():  # the CPUs are all converting: no thread
+            inline()  # of this process makes the output (see lod.rdfio.prefetched)
         kept: dict[int, list | None] = {}  # ranges converted ahead here, while the worker worked
         try:
             with open(self.path, "rb") as f:
