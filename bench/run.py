@@ -12,8 +12,8 @@ Every figure is measured in this run, on this machine, against a baseline measur
     (lod/tabular/parallel.py), its output checked to be the same bytes;
 (b) `lod ingest` of the table (as a Czech Windows-1250 export) into an empty on-disk store
     (inference, record validation, conversion, data.nt + data.ttl, load, checkpoint) against
-    pyoxigraph's own `bulk_load` of the resulting data.nt into an empty store (the floor);
-    also the publication of a new version of the same dataset (its graphs replaced);
+    pyoxigraph's own `bulk_load` of the resulting data.nt into an empty store (the floor), in
+    turns (best of 2 each); also the publication of a new version of the same dataset (its graphs replaced);
 (c) peak memory (RSS) of `lod convert` and of `lod ingest` on a BIG_ROWS-row table;
 (d) linking: a ROWS-row table with territorial code columns (bench/table.py
     `write_territorial_table`: obec codes, ORP in ČSÚ numbering, okres as NUTS, kraj as VÚSC)
@@ -238,15 +238,18 @@ def ingest(tmp: Path, rows: int, report: dict) -> None:
         "LOD_CONFIG": str(tmp / "none.toml"),
     }
     command = [lod("lod"), "ingest", str(table), "--id", "bench", "--meta", str(RECORD)]
-    times, peaks = [], []
-    for _ in range(2):
+    times, peaks, floors = [], [], []
+    nt = tmp / "data.nt"  # the first ingest's, loaded by the floor
+    for _ in range(2):  # in turns with the floor, so that both see the same machine
         shutil.rmtree(home, ignore_errors=True)
         t, m = measured(command, env=env)
         times.append(t)
         peaks.append(m)
-    nt = next((home / "files" / "bench").iterdir()) / "data.nt"
+        if not nt.exists():
+            shutil.copy(next((home / "files" / "bench").iterdir()) / "data.nt", nt)
+        floors.append(floor(nt, "https://data.example.cz/datasets/bench/data", tmp, runs=1))
     triples = sum(1 for _ in open(nt, "rb"))
-    t_floor, m_floor = floor(nt, "https://data.example.cz/datasets/bench/data", tmp, runs=2)
+    t_floor, m_floor = min(f[0] for f in floors), max(f[1] for f in floors)
     t_again, m_again = measured(command, env=env)  # a new version: the old graphs go
     report["b_ingest"] = {
         "rows": rows,
