@@ -29,9 +29,11 @@ Exactness:
 On one CPU there is no worker: this process converts every range (reading a range at a time
 is faster than the csv module reading the file). When the conversion keeps every CPU busy
 (one CPU, or two with the worker), the consumer's thread makes the output itself: a thread
-of `lod.rdfio.prefetched` would have no CPU to run on (`lod.rdfio.inline`). Not used (None from `Split.of`) for small
-files, encodings whose line ends are not the byte 0x0A, or dialects that skip rows
-(``skipRows``, ``skipBlankRows``: their row numbers are not line counts).
+of `lod.rdfio.prefetched` would have no CPU to run on (`lod.rdfio.inline`).
+
+Not used (None from `Split.of`) for small files, encodings whose line ends are not the byte
+0x0A, or dialects that skip rows (``skipRows``, ``skipBlankRows``: their row numbers are not
+line counts).
 """
 
 from __future__ import annotations
@@ -187,8 +189,8 @@ class Split:
         if cpus() > 1 and hasattr(os, "fork"):
             splice = getattr(fast.table, "parallel_splice", False)
             worker = _Worker.start(self, clean, splice)
-        if 1 + (worker is not None) >= cpus():  # the CPUs are all converting: no thread
-            inline()  # of this process makes the output (see lod.rdfio.prefetched)
+        if 1 + (worker is not None) >= cpus():  # every CPU converts: no prefetch thread
+            inline()
         kept: dict[int, list | None] = {}  # ranges converted ahead here, while the worker worked
         try:
             with open(self.path, "rb") as f:
