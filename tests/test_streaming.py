@@ -9,6 +9,7 @@ import sys
 import textwrap
 import threading
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
@@ -56,6 +57,52 @@ def test_chunks_are_loaded_with_their_blank_nodes(settings, monkeypatch):
     assert count(store) == 100
     linked = f"GRAPH ?g {{ <http://t> <{CSVW}row> ?r . ?r <{CSVW}rownum> ?n }}"
     assert count(store, linked) == 50
+
+
+class Recorder:
+    """A store whose ``bulk_load`` keeps the pieces it is given; the first `LOADERS` pieces
+    must be loaded at once (else the barrier breaks after 10 s); piece `fail_at` fails."""
+
+    def __init__(self, fail_at: int | None = None):
+        self.pieces: list[bytes] = []
+        self.lock = threading.Lock()
+        self.first = threading.Barrier(loading.LOADERS)
+        self.fail_at = fail_at
+
+    def bulk_load(self, data: bytes, *, format, to_graph) -> None:
+        with self.lock:
+            self.pieces.append(data)
+            number = len(self.pieces)
+        if number <= loading.LOADERS:
+            self.first.wait(timeout=10)
+        if number == self.fail_at:
+            raise OSError("the disk is full")
+
+
+def test_every_chunk_is_loaded_once_by_loaders_working_at_once(monkeypatch):
+    monkeypatch.setattr(loading, "LOAD_BYTES", 100)
+    chunks = rows_graph(200)
+    store = Recorder()
+    loading.load_chunks(store, iter(chunks), NT.rdf, ox.NamedNode("http://g"))
+    assert sorted(b"".join(store.pieces).splitlines()) == sorted(b"".join(chunks).splitlines())
+    assert all(len(piece) >= 100 for piece in store.pieces[:-1])
+    assert len(store.pieces) > loading.LOADERS
+
+
+def test_a_failing_load_stops_every_loader_and_the_producer(monkeypatch):
+    monkeypatch.setattr(loading, "LOAD_BYTES", 100)
+    made = []
+
+    def chunks():
+        for n in range(100_000):
+            made.append(n)
+            yield b"<http://s> <http://p> %d .\n" % n
+
+    store = Recorder(fail_at=loading.LOADERS + 1)
+    with pytest.raises(OSError, match="disk is full"):
+        loading.load_chunks(store, chunks(), NT.rdf, ox.NamedNode("http://g"))
+    assert len(store.pieces) <= 2 * loading.LOADERS + 1  # each loader stops after its piece
+    assert len(made) < 1_000  # and the producer was told to stop
 
 
 def test_a_failing_stream_changes_nothing(settings):

@@ -5,11 +5,21 @@ produced by a background thread (the table converter, writing the download files
 while the loader works on the chunks before them. Each ``bulk_load`` gets about `LOAD_BYTES`:
 big enough to keep the loader fast, small enough to keep its memory bounded (a single
 ``bulk_load`` of a whole file takes memory in proportion to the file; measured in bench/).
+
+`LOADERS` ``bulk_load``s run at once, each in a thread of its own. A ``bulk_load`` parses its
+piece, then writes the piece's sorted files into RocksDB: with one loader, parsing waits for
+the writing and the writing for the parsing; with two, one parses while the other writes, as
+pyoxigraph's own loader of a whole file does. Each ``bulk_load`` writes files of its own
+(random names) and RocksDB takes in files from several threads at once; the quads of a graph
+are a set, so the order the pieces land in does not matter.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from itertools import islice
 
 import pyoxigraph as ox
@@ -17,12 +27,38 @@ import pyoxigraph as ox
 from ..rdfio import prefetched
 
 LOAD_BYTES = 4 << 20  # per bulk_load, at least (a table's chunks are about as big)
+LOADERS = 2  # bulk_loads at once
 
 
 def load_chunks(store, chunks: Iterable[bytes], fmt: ox.RdfFormat, graph: ox.NamedNode) -> None:
-    """Load N-Triples (or other line-based) `chunks` into `graph`, `LOAD_BYTES` at a time."""
-    for data in coalesced(prefetched(chunks), LOAD_BYTES):
-        store.bulk_load(data, format=fmt, to_graph=graph)
+    """Load N-Triples (or other line-based) `chunks` into `graph`, `LOAD_BYTES` at a time,
+    `LOADERS` pieces at once. The first error (the producer's or the store's) is raised once
+    every loader has stopped."""
+    pieces = coalesced(prefetched(chunks), LOAD_BYTES)
+    taking = threading.Lock()
+    failed = threading.Event()
+
+    def load() -> None:
+        try:
+            while not failed.is_set():
+                with taking:  # one thread at a time advances the generators
+                    data = next(pieces, None)
+                if data is None:
+                    return
+                store.bulk_load(data, format=fmt, to_graph=graph)
+        except BaseException:
+            failed.set()
+            raise
+
+    with closing(pieces), ThreadPoolExecutor(LOADERS - 1, "lod-load") as pool:
+        others = [pool.submit(load) for _ in range(LOADERS - 1)]
+        try:
+            load()
+        finally:
+            errors = [other.exception() for other in others]  # (waits for each)
+        for error in errors:
+            if error is not None:
+                raise error
 
 
 def coalesced(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
