@@ -175,6 +175,7 @@ def ingest(
     from .publish import ingest as do_ingest
     from .store import open_store
 
+    skip_last_collection()
     settings = _settings()
     cube_options = _cube_options(cube, dimensions, measures, period, units)
     if publisher:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import rdflib
@@ -12,6 +15,7 @@ from rdflib.namespace import XSD
 from lod.catalog import catalog as catalog_mod
 from lod.errors import BadInput, ValidationFailed
 from lod.publish import current_version, delete, ingest, version_dir
+from lod.store import open_store
 
 from .conftest import DATA
 from .test_validation import VALID, record_without
@@ -131,3 +135,30 @@ def test_a_table_with_only_a_header_is_published_with_a_warning(store, settings,
     )
     full = ingest(store, settings, TABLE, "rozpocet", VALID)
     assert not any("no data rows" in w for w in full.warnings)
+
+
+def test_the_last_collection_skips_what_ingest_left(tmp_path, settings):
+    """`lod ingest` freezes the objects left at exit (lod.cli.skip_last_collection): the
+    interpreter's last collection does not walk them; the store is closed and whole before."""
+    script = (
+        "import atexit, gc, sys\n"
+        # registered first, so it runs last: after lod's handler
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count()))\n"
+        "from lod.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    env = {
+        **os.environ,
+        "LOD_HOME": str(settings.home_path),
+        "LOD_BASE_URL": settings.base,
+        "LOD_CONFIG": str(tmp_path / "none.toml"),
+    }
+    args = ["ingest", str(TABLE), "--id", "rozpocet", "--meta", str(VALID)]
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout.split()[-1]) > 1000
+    store = open_store(settings)
+    assert len(data_graph(store, settings, "rozpocet")) > 5 * 8
+    assert current_version(store, settings, "rozpocet")

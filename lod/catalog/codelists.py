@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from functools import cache
 
+import pyoxigraph as ox
 import rdflib
 from rdflib import URIRef
 
 from .. import resources
 from ..namespaces import DCTERMS, EU, RDF, SKOS
+from ..store.terms import to_rdflib
 
 DATA_THEME = EU + "data-theme"
 FREQUENCY = EU + "frequency"
@@ -37,10 +39,14 @@ FILES = ("eu/labels.ttl", "eu/hvd.ttl")
 
 @cache
 def graph() -> rdflib.Graph:
-    """Every shipped concept and scheme: type, scheme, notation, labels (cs, en)."""
+    """Every shipped concept and scheme: type, scheme, notation, labels (cs, en). Parsed by
+    pyoxigraph, in half the time rdflib's Turtle parser takes (every record's check waits)."""
     g = rdflib.Graph()
     for name in FILES:
-        g.parse(resources.vocab(name), format="turtle")
+        triples = ox.parse(path=str(resources.vocab(name)), format=ox.RdfFormat.TURTLE)
+        g.addN(
+            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), g) for t in triples
+        )
     return g
 
 
