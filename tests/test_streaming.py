@@ -262,3 +262,14 @@ def test_prefetched_inline_raises_as_in_its_thread():
     with pytest.raises(ValueError, match="bad row"):
         next(items)
     assert inline() is None  # outside a producer: nothing to do
+
+
+def test_each_load_gives_its_freed_memory_back(monkeypatch):
+    loading.release_freed_memory()  # glibc's malloc_trim, called for real
+    assert loading._MALLOC_TRIM is not None  # (glibc, as on the machines lod runs on)
+    monkeypatch.setattr(loading, "LOAD_BYTES", 100)
+    released = []
+    monkeypatch.setattr(loading, "release_freed_memory", lambda: released.append(1))
+    store = Recorder()
+    loading.load_chunks(store, iter(rows_graph(50)), NT.rdf, ox.NamedNode("http://g"))
+    assert len(released) == len(store.pieces) > loading.LOADERS
