@@ -13,7 +13,8 @@ Every figure is measured in this run, on this machine, against a baseline measur
 (b) `lod ingest` of the table (as a Czech Windows-1250 export) into an empty on-disk store
     (inference, record validation, conversion, data.nt + data.ttl, load, checkpoint) against
     pyoxigraph's own `bulk_load` of the resulting data.nt into an empty store (the floor), in
-    turns (best of 2 each); also the publication of a new version of the same dataset (its graphs replaced);
+    turns (best of 2 each); also the publication of a new version of the same dataset (its
+    graphs replaced);
 (c) peak memory (RSS) of `lod convert` and of `lod ingest` on a BIG_ROWS-row table;
 (d) linking: a ROWS-row table with territorial code columns (bench/table.py
     `write_territorial_table`: obec codes, ORP in ČSÚ numbering, okres as NUTS, kraj as VÚSC)

@@ -64,23 +64,6 @@ def fewer_collections(func):
     return wrapper
 
 
-def keep_freed_memory() -> None:
-    """glibc's malloc in this process: blocks up to 4 MB come from the heap, and up to 64 MB
-    freed at its top stay there (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), instead of memory
-    returned to the system after each batch and faulted in again for the next one. For
-    `lod convert` (bench/: 40,000 page faults down to 16,000, about 10-20 % less CPU, the
-    same peak). Not for `lod ingest`, whose store keeps more memory that way. Elsewhere (no
-    mallopt) nothing changes."""
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(-3, 4 << 20)  # M_MMAP_THRESHOLD
-    mallopt(-1, 64 << 20)  # M_TRIM_THRESHOLD
-
-
 def skip_last_collection() -> None:
     """At exit, the objects left are frozen (gc.freeze) before the interpreter's last
     collection, which then neither walks nor frees them: the system takes the process's
@@ -330,6 +313,7 @@ def convert(
     import tempfile
 
     from . import rdfio, tabular
+    from .allocator import keep_freed_memory
     from .errors import BadInput
     from .formats import by_name
 

@@ -167,7 +167,7 @@ def test_a_utf16_file_under_utf8_metadata_is_named_utf16(tmp_path):
 
 
 def test_converts_where_the_c_library_has_no_mallopt(tmp_path, monkeypatch):
-    """`lod convert` tunes glibc's malloc (lod.cli.keep_freed_memory); without mallopt (not
+    """`lod convert` tunes glibc's malloc (lod.allocator.keep_freed_memory); without mallopt (not
     glibc) it converts the same."""
     import ctypes
 

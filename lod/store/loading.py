@@ -16,7 +16,6 @@ are a set, so the order the pieces land in does not matter.
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +24,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
+from ..allocator import release_freed_memory
 from ..rdfio import prefetched
 
 LOAD_BYTES = 4 << 20  # per bulk_load, at least (a table's chunks are about as big)
@@ -62,26 +62,6 @@ def load_chunks(store, chunks: Iterable[bytes], fmt: ox.RdfFormat, graph: ox.Nam
         for error in errors:
             if error is not None:
                 raise error
-
-
-def _malloc_trim():
-    try:
-        return ctypes.CDLL(None).malloc_trim  # glibc
-    except (OSError, AttributeError):
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
-
-
-def release_freed_memory() -> None:
-    """Give the memory a ``bulk_load`` freed back to the system (glibc's ``malloc_trim``).
-    glibc keeps what the loader's threads free in their own arenas for later; the loads after
-    grow the process instead of reusing it, and the peak of a long load rose with it: the
-    bench's 100,000 rows 205-220 MB without, 183-189 MB with, at the same speed (alternating
-    runs). Elsewhere than glibc nothing happens."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
 
 
 def coalesced(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
