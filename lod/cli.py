@@ -370,7 +370,7 @@ def convert(
                 chunks=True,
                 territory=territory,
                 turtle=CONVERT_PREFIXES if fmt == "ttl" else None,  # the fast path writes it
-                splice=fmt == "nt",  # rdfio.write_ntriples has the kernel copy some chunks
+                output=spool if fmt == "nt" else None,  # the worker writes its ranges there
             )
             rdfio.write_ntriples(lines, spool, by_name(fmt), CONVERT_PREFIXES)
         if output:

@@ -19,6 +19,7 @@ import random
 import tempfile
 import threading
 import time
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -340,23 +341,23 @@ def test_generated_tables_same_in_two_processes(seed, tmp_path, monkeypatch, two
     monkeypatch.setattr(parallel, "RANGE_BYTES", rng.choice([1, 40, 100, 300]))
     monkeypatch.setattr(fast, "BATCH", rng.choice([1, 3, 4096]))
 
-    splice = seed % 2 == 0  # the worker's chunks written by the kernel, as `lod convert` does
+    placed = seed % 2 == 0  # the worker writes its ranges into the output, as `lod convert`
 
     def run(warnings, two):
-        chunks = convert(
-            path,
-            metadata=metadata,
-            url=metadata["url"],
-            minimal=minimal,
-            strict=strict,
-            warnings=warnings,
-            chunks=True,
-            parallel=two,
-            splice=splice,
-        )
-        if not splice:
-            return b"".join(chunks)
         with open(tmp_path / "out.nt", "wb") as out:
+            chunks = convert(
+                path,
+                metadata=metadata,
+                url=metadata["url"],
+                minimal=minimal,
+                strict=strict,
+                warnings=warnings,
+                chunks=True,
+                parallel=two,
+                output=out if placed else None,
+            )
+            if not placed:
+                return b"".join(chunks)
             write_ntriples(chunks, out, by_name("nt"))
         return (tmp_path / "out.nt").read_bytes()
 
@@ -364,7 +365,7 @@ def test_generated_tables_same_in_two_processes(seed, tmp_path, monkeypatch, two
     assert two == one, json.dumps(metadata, ensure_ascii=False)
 
 
-def spliced_table(tmp_path: Path) -> tuple[dict, Path, bytes]:
+def clean_table(tmp_path: Path) -> tuple[dict, Path, bytes]:
     """A table of 300 clean rows, its metadata, and its N-Triples from one process."""
     metadata = {
         "@context": "http://www.w3.org/ns/csvw",
@@ -385,35 +386,125 @@ def spliced_table(tmp_path: Path) -> tuple[dict, Path, bytes]:
     return metadata, path, serial
 
 
-@pytest.mark.parametrize("output", ["file", "no sendfile", "no file descriptor"])
-def test_worker_chunks_are_copied_by_the_kernel(output, tmp_path, monkeypatch, two_processes):
+def written(chunks, out) -> list[int]:
+    """Write the chunks to `out` in order, as `lod.rdfio.write_ntriples` does; the ranges the
+    worker wrote itself."""
+    placed = []
+    for chunk in chunks:
+        if isinstance(chunk, parallel.Placed):
+            placed.append(chunk.k)
+            chunk.write_to(out)
+        else:
+            out.write(chunk)
+    return placed
+
+
+@pytest.mark.parametrize("output", ["file", "appending", "no file descriptor"])
+def test_the_worker_writes_its_ranges_into_the_output(output, tmp_path, monkeypatch, two_processes):
     monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
-    metadata, path, serial = spliced_table(tmp_path)
-    spliced = []
-    write_to = parallel.Spliced.write_to
-
-    def counted(chunk, out):
-        spliced.append(len(chunk))
-        write_to(chunk, out)
-
-    monkeypatch.setattr(parallel.Spliced, "write_to", counted)
-    if output == "no sendfile":
-
-        def refused(*args):
-            raise OSError(22, "Invalid argument")
-
-        monkeypatch.setattr(parallel.os, "sendfile", refused)
-    chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True)
+    metadata, path, serial = clean_table(tmp_path)
+    target = tmp_path / "out.nt"
     if output == "no file descriptor":
         out = io.BytesIO()
-        write_ntriples(chunks, out, by_name("nt"))
-        written = out.getvalue()
     else:
-        with open(tmp_path / "out.nt", "wb") as f:
-            write_ntriples(chunks, f, by_name("nt"))
-        written = (tmp_path / "out.nt").read_bytes()
-    assert written == serial
-    assert two_processes and len(spliced) > 3 and sum(spliced) > len(serial) / 3
+        out = open(target, "ab" if output == "appending" else "wb")  # noqa: SIM115
+    with out:
+        out.write(b"# before\n")
+        chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True, output=out)
+        placed = written(chunks, out)
+        out.write(b"# after\n")
+        result = out.getvalue() if output == "no file descriptor" else None
+    result = result if result is not None else target.read_bytes()
+    assert result == b"# before\n" + serial + b"# after\n"
+    ranges = two_processes[0]
+    if output == "file":  # the worker's ranges: a third of them at least
+        assert len(placed) > ranges / 3 and placed == sorted(placed), (placed, ranges)
+    else:  # the worker cannot write into it (anywhere, or at all): its chunks are bytes
+        assert not placed
+
+
+def test_a_range_without_triples_is_not_left_to_the_worker(tmp_path, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
+    metadata, path, _ = clean_table(tmp_path)
+    rows = [f"{i},Obec č. {i}" if not 100 <= i < 200 else "," + " " * 30 for i in range(300)]
+    path.write_text("n,name\n" + "\n".join(rows) + "\n", "utf-8")  # 100 rows of nulls
+    serial = b"".join(
+        convert(
+            path, metadata=metadata, url=metadata["url"], minimal=True, chunks=True, parallel=False
+        )
+    )
+    with open(tmp_path / "out.nt", "wb") as out:
+        chunks = convert(
+            path, metadata=metadata, url=metadata["url"], minimal=True, chunks=True, output=out
+        )
+        write_ntriples(chunks, out, by_name("nt"))  # (which drops empty chunks)
+    assert (tmp_path / "out.nt").read_bytes() == serial and two_processes[0] > 10
+
+
+def failing_writes(monkeypatch, *, die: bool = False) -> list[int]:
+    """The worker (another process than this one) cannot write into the output (`die`: it
+    dies at its first try); the ranges this process writes itself instead."""
+    parent, write_at, refilled = os.getpid(), parallel._write_at, []
+
+    def failing(fd, chunks, offset):
+        if os.getpid() != parent:
+            if die:
+                os._exit(1)
+            return False
+        refilled.append(offset)
+        return write_at(fd, chunks, offset)
+
+    monkeypatch.setattr(parallel, "_write_at", failing)
+    return refilled
+
+
+@pytest.mark.parametrize("die", [False, True])
+def test_what_the_worker_cannot_write_is_written_here(die, tmp_path, monkeypatch, two_processes):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
+    refilled = failing_writes(monkeypatch, die=die)
+    metadata, path, serial = clean_table(tmp_path)
+    with open(tmp_path / "out.nt", "wb") as out:
+        chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True, output=out)
+        placed = written(chunks, out)
+    assert (tmp_path / "out.nt").read_bytes() == serial
+    assert placed and len(refilled) == len(placed)  # each one that went to the worker
+    if die:  # the rest were converted here
+        assert len(placed) <= parallel.AHEAD + 1
+
+
+def test_chunks_of_the_worker_are_written_in_order_or_the_conversion_fails(
+    tmp_path, monkeypatch, two_processes
+):
+    monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
+    workers = started_workers(monkeypatch)
+    metadata, path, serial = clean_table(tmp_path)
+    with open(tmp_path / "out.nt", "wb") as out:
+        chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True, output=out)
+        with pytest.raises(RuntimeError, match="not written in order"):
+            list(chunks)  # nothing written: the worker's ranges would be lost
+    assert workers and all(gone(w.pid) for w in workers)
+
+
+def started_workers(monkeypatch) -> list:
+    """The workers of the coming conversions."""
+    workers = []
+    start = parallel._Worker.start.__func__
+
+    def recorded(cls, *args):
+        workers.append(start(cls, *args))
+        return workers[-1]
+
+    monkeypatch.setattr(parallel._Worker, "start", classmethod(recorded))
+    return workers
+
+
+def gone(pid: int) -> bool:
+    """Whether the process has ended and was waited for."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def worker_folders(monkeypatch) -> list[str]:
@@ -429,14 +520,13 @@ def worker_folders(monkeypatch) -> list[str]:
     return folders
 
 
-@pytest.mark.parametrize("splice", [True, False])
-def test_the_worker_keeps_few_files(splice, tmp_path, monkeypatch, two_processes):
+def test_the_worker_keeps_few_files(tmp_path, monkeypatch, two_processes):
     monkeypatch.setattr(parallel, "RANGE_BYTES", 100)
     monkeypatch.setattr(parallel, "AHEAD", 2)
     folders = worker_folders(monkeypatch)
-    metadata, path, serial = spliced_table(tmp_path)
+    metadata, path, serial = clean_table(tmp_path)
     files, out = [], []
-    for chunk in convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=splice):
+    for chunk in convert(path, metadata=metadata, url=metadata["url"], chunks=True):
         time.sleep(0.005)  # a slow reader: the worker waits for it
         files.append(len(os.listdir(folders[0])) if folders else 0)  # (after the first row)
         out.append(bytes(chunk))
@@ -448,40 +538,52 @@ def test_the_worker_keeps_few_files(splice, tmp_path, monkeypatch, two_processes
 def test_a_reader_that_stops_early_leaves_no_files(tmp_path, monkeypatch, two_processes):
     monkeypatch.setattr(parallel, "RANGE_BYTES", 100)
     folders = worker_folders(monkeypatch)
-    metadata, path, serial = spliced_table(tmp_path)
-    chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True)
+    workers = started_workers(monkeypatch)
+    metadata, path, serial = clean_table(tmp_path)
+    chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True)
     for _ in range(5):
         next(chunks)
     time.sleep(0.1)
     assert os.listdir(folders[0])  # the worker has written ranges not taken yet
     chunks.close()
     assert not os.path.exists(folders[0])
+    with open(tmp_path / "out.nt", "wb") as out:  # one that writes into the output
+        chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True, output=out)
+        written(islice(chunks, 5), out)
+        chunks.close()
+    assert len(workers) == 2 and all(gone(w.pid) for w in workers)
 
 
 def test_one_cpu_reads_the_ranges_itself(tmp_path, monkeypatch, two_processes):
     monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
     monkeypatch.setattr(parallel, "cpus", lambda: 1)
-    metadata, path, serial = spliced_table(tmp_path)
+    metadata, path, serial = clean_table(tmp_path)
 
     def no_fork():
         raise AssertionError("forked on one CPU")
 
     monkeypatch.setattr(parallel.os, "fork", no_fork)
-    chunks = list(convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True))
+    with open(tmp_path / "out.nt", "wb") as out:
+        chunks = list(
+            convert(path, metadata=metadata, url=metadata["url"], chunks=True, output=out)
+        )
     assert two_processes and all(type(c) is bytes for c in chunks)
     assert b"".join(chunks) == serial
 
 
-@pytest.mark.parametrize("cpus, inline", [(1, True), (2, True), (3, False)])
+@pytest.mark.parametrize(
+    "cpus, placed, inline", [(1, False, True), (2, False, True), (3, False, False), (3, True, True)]
+)
 def test_the_output_is_made_inline_when_the_conversion_takes_every_cpu(
-    cpus, inline, tmp_path, monkeypatch, two_processes
+    cpus, placed, inline, tmp_path, monkeypatch, two_processes
 ):
     """No thread of this process makes the output while the conversion keeps every CPU busy
     (this process alone on one CPU, with its worker on two: lod.rdfio.inline); with a CPU to
-    spare, a thread of its own does."""
+    spare, a thread of its own does, unless the worker writes into the output (`placed`:
+    each of its ranges is then written before the conversion goes on)."""
     monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
     monkeypatch.setattr(parallel, "cpus", lambda: cpus)
-    metadata, path, serial = spliced_table(tmp_path)
+    metadata, path, serial = clean_table(tmp_path)
     main, makers = threading.get_ident(), []
 
     def recorded(chunks):  # the thread that makes each chunk of the output
@@ -491,11 +593,16 @@ def test_the_output_is_made_inline_when_the_conversion_takes_every_cpu(
 
     # (which thread converts rows depends on timing: on two CPUs the worker may convert
     # every range after the first; which thread makes the output does not)
-    chunks = convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True)
-    output = io.BytesIO()
-    for chunk in prefetched(recorded(chunks), may_inline=True):
-        output.write(bytes(chunk))
-    assert output.getvalue() == serial
+    with open(tmp_path / "out.nt", "wb") as out:
+        chunks = convert(
+            path,
+            metadata=metadata,
+            url=metadata["url"],
+            chunks=True,
+            output=out if placed else None,
+        )
+        assert bool(written(prefetched(recorded(chunks), may_inline=True), out)) is placed
+    assert (tmp_path / "out.nt").read_bytes() == serial
     assert len(makers) > 2
     assert (makers[-1] == main) is inline
     assert (main in makers) is inline
@@ -538,12 +645,12 @@ def test_a_slow_worker_leaves_ranges_to_this_process(tmp_path, monkeypatch, two_
     removed = []  # the files of ranges the worker converted and this process took or dropped
     unlink = os.unlink
     monkeypatch.setattr(parallel.os, "unlink", lambda p: removed.append(p) or unlink(p))
-    metadata, path, serial = spliced_table(tmp_path)
-    chunks = list(convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True))
-    spliced = [c for c in chunks if isinstance(c, parallel.Spliced)]
-    assert b"".join(map(bytes, chunks)) == serial
+    metadata, path, serial = clean_table(tmp_path)
+    chunks = list(convert(path, metadata=metadata, url=metadata["url"], chunks=True))
+    assert b"".join(chunks) == serial
     ranges = two_processes[0]
-    assert len(claimed) > ranges / 3 and spliced, (claimed, ranges)
+    taken = [p for p in removed if not any(p.endswith(os.sep + str(k)) for k in claimed)]
+    assert len(claimed) > ranges / 3 and taken, (claimed, ranges)
     assert claimed == sorted(set(claimed))  # each range claimed once, in order
     dropped = [k for k in claimed if any(p.endswith(os.sep + str(k)) for p in removed)]
     assert len(dropped) <= len(claimed) / 4, dropped  # the worker skipped the others
@@ -554,18 +661,18 @@ def test_ranges_claimed_too_late_are_dropped(tmp_path, monkeypatch, two_processe
     slow_worker(monkeypatch, 0.01)
     claimed = claims(monkeypatch, tell_worker=False)  # the worker converts every range
     folders = worker_folders(monkeypatch)
-    metadata, path, serial = spliced_table(tmp_path)
+    metadata, path, serial = clean_table(tmp_path)
     out, files = [], []
-    for chunk in convert(path, metadata=metadata, url=metadata["url"], chunks=True, splice=True):
+    for chunk in convert(path, metadata=metadata, url=metadata["url"], chunks=True):
         out.append(bytes(chunk))
         files.append(len(os.listdir(folders[0])) if folders and os.path.exists(folders[0]) else 0)
     assert b"".join(out) == serial
     assert claimed and max(files) <= parallel.AHEAD, files  # the worker's copies were removed
 
 
-def test_worker_chunks_are_bytes_unless_spliced(tmp_path, monkeypatch, two_processes):
+def test_worker_chunks_are_bytes_without_an_output(tmp_path, monkeypatch, two_processes):
     monkeypatch.setattr(parallel, "RANGE_BYTES", 200)
-    metadata, path, serial = spliced_table(tmp_path)
+    metadata, path, serial = clean_table(tmp_path)
     chunks = list(convert(path, metadata=metadata, url=metadata["url"], chunks=True))
     assert two_processes and all(type(c) is bytes for c in chunks)
     assert b"".join(chunks) == serial

@@ -2,20 +2,24 @@
 
 The table's bytes after its first data row are cut at line ends into ranges of about
 RANGE_BYTES (`Split.of`, one pass over the file counting its lines). A forked worker converts
-the ranges in order, writes each range's N-Triples to a temporary file and tells this process
-through a pipe what it wrote; this process passes them on in order, so the output is the
-serial output. Work is shared as it goes: when the range this process needs next is not
-ready, it claims a later range the worker has not reached and converts it meanwhile (at most
-KEEP kept in memory); the worker skips the ranges claimed. So neither process waits while
-the other works, whatever the consumer of the output costs this one (a fixed share of the
-ranges left this process waiting for the worker's first ranges and the worker behind when
-writing was cheap).
+the ranges in order and tells this process through a pipe which it converted; this process
+passes their N-Triples on in order, so the output is the serial output. Work is shared as it
+goes: when the range this process needs next is not ready, it claims a later range the
+worker has not reached and converts it meanwhile (at most KEEP kept in memory); the worker
+skips the ranges claimed. So neither process waits while the other works, whatever the
+consumer of the output costs this one (a fixed share of the ranges left this process waiting
+for the worker's first ranges and the worker behind when writing was cheap).
 
-A worker's chunk is read back from its file, or, if the caller writes chunks with their
-``write_to`` (`Spliced`: the table's ``parallel_splice``, as `lod convert -f nt` does),
-copied from the file to the output by the kernel (sendfile): this process never reads it.
-(Through a pipe, reading and writing the worker's output took this process longer than
-converting it.)
+When the chunks are written to a file (the table's ``parallel_output``: `lod convert -f nt`),
+the worker writes its ranges there itself: it keeps a range's N-Triples until this process
+reaches it in the output (`Placed.write_to`), says where it goes and moves on past it; the
+worker writes it there (pwrite), and this process never touches those bytes. Before it is
+done with the worker, this process waits until every range is written, and converts and
+writes itself any range the worker could not write. (Through a temporary file that this
+process had the kernel copy to the output (sendfile), the worker's output cost 0.06 s more
+CPU time for bench/'s table; through a pipe, this process took longer to read and write it
+than to convert it.) Otherwise (`lod ingest`'s conversion, Turtle) the worker writes each
+range to a temporary file and this process reads it back.
 
 Exactness:
 - a range is parsed on its own (`parse_range`) and used only if each of its lines is exactly
@@ -41,12 +45,14 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import fcntl
 import gc
 import io
 import os
 import select
 import shutil
 import signal
+import stat
 import struct
 import tempfile
 import warnings as py_warnings
@@ -67,8 +73,9 @@ AHEAD = 3  # ranges the worker may convert before this process takes them
 KEEP = 2  # ranges this process may convert ahead of its output (kept in memory)
 _REPORT = struct.Struct("<BII")  # from the worker: kind, range, chunks (then their _LENGTHS)
 _LENGTHS = struct.Struct("<QQ")  # of a chunk's N-Triples and of its Turtle after it
-_MESSAGE = struct.Struct("<I")  # to the worker: 0 (a range taken) or k + 1 (range k claimed)
-_DONE, _REFUSED = 0, 1
+_DONE, _REFUSED, _PLACED, _UNPLACED = 0, 1, 2, 3  # reports: range converted, or not; written
+_MESSAGE = struct.Struct("<BIQ")  # to the worker: kind, range, offset in the output
+_TAKEN, _CLAIMED, _PLACE = 0, 1, 2  # messages: range taken (dropped), claimed, write it here
 _SENTINEL = "\x00"  # a last line that is one record unless a quote is left open before it
 
 
@@ -185,15 +192,25 @@ class Split:
             sources = start(k)
             return None if rows is None else fast.clean_chunks(rows, sources, frame, prefix, bnodes)
 
+        output = getattr(fast.table, "parallel_output", None)
+        fd = _placeable(output) if fast.turtle is None else None
         worker = None
         if cpus() > 1 and hasattr(os, "fork"):
-            splice = getattr(fast.table, "parallel_splice", False)
-            worker = _Worker.start(self, clean, splice)
-        if 1 + (worker is not None) >= cpus():  # every CPU converts: no prefetch thread
+            worker = _Worker.start(self, clean, fd)
+        if 1 + (worker is not None) >= cpus() or (worker is not None and worker.fd is not None):
+            # every CPU converts: no prefetch thread; the worker writes into the output: each
+            # chunk is written before this generator goes on (see `_Worker.settle`)
             inline()
         kept: dict[int, list | None] = {}  # ranges converted ahead here, while the worker worked
         try:
             with open(self.path, "rb") as f:
+
+                def refill(k: int, offset: int, length: int) -> None:
+                    """Write range k at `offset` of the output: what the worker could not."""
+                    chunks = clean(f, k) or []
+                    if sum(map(len, chunks)) != length or not _write_at(fd, chunks, offset):
+                        raise RuntimeError(f"range {k} of {self.path} could not be written")
+
                 for k, (begin, _, _) in enumerate(self.ranges):
                     chunks = kept.pop(k, None)
                     if chunks is None and worker is not None and k not in worker.claimed:
@@ -208,11 +225,12 @@ class Split:
                         yield from chunks
                         continue
                     rows = parse_range(self.read(f, k), self.codec, self.options)
+                    if rows is None and worker is not None:  # read on as the serial code
+                        worker.settle(refill)
+                        worker.stop()
+                        worker = None
                     sources = start(k)
-                    if rows is None:  # not one record per line: read on as the serial code
-                        if worker is not None:
-                            worker.stop()
-                            worker = None
+                    if rows is None:
                         records = plain_records(
                             self.path, fast.table.dialect, fast.table.url, begin, sources[0]
                         )
@@ -223,6 +241,8 @@ class Split:
                     yield from fast.convert_rows(
                         rows, sources, frame, prefix, bnodes, row_warnings, fit
                     )
+                if worker is not None:
+                    worker.settle(refill)
             fast.row_num = before[-1]
             bnodes.count = base + per_row * fast.row_num
         finally:
@@ -230,32 +250,65 @@ class Split:
                 worker.stop()
 
 
+def _placeable(output) -> int | None:
+    """The file descriptor of `output` if the worker can write into it at any offset: a
+    regular file open for writing, not for appending."""
+    try:
+        fd = output.fileno()
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    if not regular or flags & os.O_APPEND or flags & os.O_ACCMODE == os.O_RDONLY:
+        return None
+    return fd
+
+
+def _write_at(fd: int, chunks: list, offset: int) -> bool:
+    """Write the chunks one after another from `offset` of the file `fd`; False if it fails."""
+    try:
+        for chunk in chunks:
+            view = memoryview(chunk)
+            while view:
+                written = os.pwrite(fd, view, offset)
+                view, offset = view[written:], offset + written
+    except OSError:
+        return False
+    return True
+
+
 class _Worker:
     """The forked process converting the ranges, in order, that this one has not claimed.
 
-    It writes each range's chunks to a file of its own in a private folder (its spool) and
-    reports the range (`_REPORT`, then the chunks' lengths); this process opens and unlinks
-    the file when it takes the range, so the file is gone once its chunks are written. This
-    process claims a range (`claim`) when it would otherwise wait: the worker skips a range
-    claimed before it starts it, and a range it converted anyway is dropped here. Messages to
-    the worker (`_MESSAGE`) are 0 for a range taken and k + 1 for range k claimed. The worker
-    runs at most AHEAD ranges ahead of this process, so the spool stays small."""
+    With `fd` (the output's file descriptor, which the worker shares) it keeps each range's
+    N-Triples and reports their length; this process sends their offset in the output when
+    it reaches them (`place`), and the worker writes them there. Otherwise it writes each
+    range's chunks to a file of its own in a private folder (its spool) and reports the
+    range (`_REPORT`, then the chunks' lengths); this process reads and unlinks the file when
+    it takes the range. This process claims a range (`claim`) when it would otherwise wait:
+    the worker skips a range claimed before it starts it, and a range it converted anyway is
+    dropped. Messages to the worker are `_MESSAGE`s. The worker runs at most AHEAD ranges
+    ahead of this process, so what it keeps stays small."""
 
-    def __init__(self, pid: int, reports: int, messages: int, folder: str, splice: bool, n: int):
-        self.pid, self.folder, self.splice, self.n = pid, folder, splice, n
+    def __init__(self, pid: int, reports: int, messages: int, folder, fd, n: int):
+        self.pid, self.folder, self.fd, self.n = pid, folder, fd, n
         self.reports, self.messages = reports, messages
         self.poll = select.poll()
         self.poll.register(reports, select.POLLIN)
         self.buffer = bytearray()
         self.reported: dict[int, tuple[int, list]] = {}  # range -> (kind, chunk lengths)
         self.claimed: set[int] = set()
+        self.unwritten: set[int] = set()  # ranges handed on as `Placed` and not yet placed
+        self.requested: dict[int, tuple[int, int]] = {}  # range -> (offset, length) to write
+        self.placed: dict[int, bool] = {}  # range -> written by the worker
         self.gone = False
 
     @classmethod
-    def start(cls, split: Split, clean, splice: bool) -> _Worker | None:
-        """Fork the worker; `clean(f, k)` converts range k (see `Split.run`)."""
+    def start(cls, split: Split, clean, fd: int | None) -> _Worker | None:
+        """Fork the worker; `clean(f, k)` converts range k (see `Split.run`); `fd`: the
+        output's file descriptor, where the worker writes its ranges itself."""
         try:
-            folder = tempfile.mkdtemp(prefix="lod-convert-")
+            folder = tempfile.mkdtemp(prefix="lod-convert-") if fd is None else None
         except OSError:
             return None
         r, w = os.pipe()  # reports, from the worker
@@ -265,19 +318,20 @@ class _Worker:
             try:
                 pid = os.fork()
             except OSError:
-                for fd in (r, w, mr, mw):
-                    os.close(fd)
-                shutil.rmtree(folder, ignore_errors=True)
+                for descriptor in (r, w, mr, mw):
+                    os.close(descriptor)
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
                 return None
         if pid:
             os.close(w)
             os.close(mr)
-            return cls(pid, r, mw, folder, splice, len(split.ranges))
+            return cls(pid, r, mw, folder, fd, len(split.ranges))
         try:  # the worker: never returns to the caller's code
             os.close(r)
             os.close(mw)
             gc.freeze()  # nothing it inherited is collected here (no finalizer runs twice)
-            _work(split, clean, folder, w, mr)
+            _work(split, clean, folder, fd, w, mr)
         except BaseException:  # this process converts what it was not told of
             pass
         finally:
@@ -298,31 +352,66 @@ class _Worker:
 
     def claim(self, k: int) -> None:
         self.claimed.add(k)
-        self._send(k + 1)
+        self._send(_CLAIMED, k)
 
     def receive(self, k: int) -> list | None:
-        """The chunks of range k from the worker, or None if it refused it (or is gone)."""
+        """The chunks of range k from the worker (one `Placed` if it writes them itself), or
+        None if it refused it (or is gone)."""
+        self._written()
         while not self.gone and k not in self.reported:
             self._read()
         if k not in self.reported:
             return None
         kind, lengths = self.reported.pop(k)
-        self._send(0)
+        total = sum(length + turtle for length, turtle in lengths)
+        if kind == _DONE and self.fd is not None and total:
+            self.unwritten.add(k)
+            return [Placed(self, k, total)]
+        self._send(_TAKEN, k)
         if kind != _DONE:
             return None
-        spool = _Spool(os.path.join(self.folder, str(k))) if lengths else None
-        chunks, position = [], 0
-        for length, turtle in lengths:
-            chunk = Spliced(spool, position, length)
-            position += length
-            if turtle:
-                chunk = TurtleChunk(bytes(chunk))
-                chunk.turtle = bytes(Spliced(spool, position, turtle))
-                position += turtle
-            elif not self.splice:
-                chunk = bytes(chunk)
-            chunks.append(chunk)
+        chunks = []
+        if lengths and self.fd is None:
+            path = os.path.join(self.folder, str(k))
+            with open(path, "rb") as spool:
+                os.unlink(path)
+                for length, turtle in lengths:
+                    chunk = spool.read(length)
+                    if turtle:
+                        chunk = TurtleChunk(chunk)
+                        chunk.turtle = spool.read(turtle)
+                    chunks.append(chunk)
+        if sum(len(c) + len(getattr(c, "turtle", b"")) for c in chunks) != total:
+            raise OSError(f"the spool of the second process ended early (range {k})")
         return chunks
+
+    def place(self, k: int, length: int, output) -> None:
+        """Range k goes where `output` stands: tell the worker, and move `output` past it."""
+        if output.fileno() != self.fd:
+            raise ValueError("the second process writes its ranges into another file")
+        output.flush()
+        offset = output.tell()
+        self.unwritten.discard(k)
+        self.requested[k] = (offset, length)
+        self._send(_PLACE, k, offset)
+        output.seek(offset + length)
+
+    def settle(self, refill) -> None:
+        """Wait until the worker has written each range it was told where to; have
+        `refill(k, offset, length)` write those it could not (or did not, being gone)."""
+        self._written()
+        while not self.gone and not self.requested.keys() <= self.placed.keys():
+            self._read()
+        for k, (offset, length) in sorted(self.requested.items()):
+            if not self.placed.get(k):
+                refill(k, offset, length)
+        self.requested.clear()
+
+    def _written(self) -> None:
+        """Raise if a range the worker keeps was handed on and not written since: its consumer
+        went ahead of the output (and the worker would wait for it for ever)."""
+        if self.unwritten:
+            raise RuntimeError(f"ranges {sorted(self.unwritten)} were not written in order")
 
     def _read(self) -> None:
         """Read what the worker reported (waiting for it)."""
@@ -344,17 +433,19 @@ class _Worker:
                 for at in range(_REPORT.size, end, _LENGTHS.size)
             ]
             del self.buffer[:end]
-            if k in self.claimed:  # converted here too: drop the worker's
-                if kind == _DONE and lengths:
+            if kind in (_PLACED, _UNPLACED):
+                self.placed[k] = kind == _PLACED
+            elif k in self.claimed:  # converted here too: drop the worker's
+                if kind == _DONE and lengths and self.folder is not None:
                     with contextlib.suppress(OSError):
                         os.unlink(os.path.join(self.folder, str(k)))
-                self._send(0)
+                self._send(_TAKEN, k)
             else:
                 self.reported[k] = (kind, lengths)
 
-    def _send(self, message: int) -> None:
+    def _send(self, kind: int, k: int, offset: int = 0) -> None:
         with contextlib.suppress(OSError):
-            os.write(self.messages, _MESSAGE.pack(message))
+            os.write(self.messages, _MESSAGE.pack(kind, k, offset))
 
     def stop(self) -> None:
         os.close(self.reports)
@@ -364,33 +455,65 @@ class _Worker:
         except ProcessLookupError:
             pass
         os.waitpid(self.pid, 0)
-        shutil.rmtree(self.folder, ignore_errors=True)  # the files of ranges not taken
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)  # the files of ranges not taken
 
 
-def _work(split: Split, clean, folder: str, reports: int, messages: int) -> None:
-    """The worker's loop: each range not claimed, in order, at most AHEAD ahead."""
+def _work(split: Split, clean, folder, fd, reports: int, messages: int) -> None:
+    """The worker's loop: each range not claimed, in order, at most AHEAD ahead; with `fd`,
+    it then writes the ranges it kept where it is told, until none is left."""
     claimed: set[int] = set()
+    kept: dict[int, list] = {}  # with fd: ranges converted, not yet written
     ahead = 0  # ranges reported and not yet taken
+    pending = b""  # the start of a message
     poll = select.poll()
     poll.register(messages, select.POLLIN)
     with open(split.path, "rb") as f, open(reports, "wb", buffering=1 << 12) as out:
+
+        def serve(wait: bool) -> bool:
+            """Act on the messages come (waiting for one if `wait`); False once this process
+            is done with the worker."""
+            nonlocal ahead, pending
+            while poll.poll(None if wait else 0):
+                data = os.read(messages, 1 << 12)
+                if not data:
+                    return False
+                pending += data
+                whole = len(pending) - len(pending) % _MESSAGE.size
+                for kind, k, offset in _MESSAGE.iter_unpack(pending[:whole]):
+                    if kind == _CLAIMED:
+                        claimed.add(k)
+                        continue
+                    ahead -= 1
+                    chunks = kept.pop(k, None)
+                    if kind == _PLACE:
+                        written = chunks is not None and _write_at(fd, chunks, offset)
+                        out.write(_REPORT.pack(_PLACED if written else _UNPLACED, k, 0))
+                        out.flush()
+                pending = pending[whole:]
+                wait = False
+            return True
+
         for k in range(len(split.ranges)):
-            while poll.poll(0 if ahead < AHEAD else None):
-                data = os.read(messages, 4096)
-                if not data:  # this process is done with the worker
+            if not serve(False):
+                return
+            while ahead >= AHEAD:
+                if not serve(True):
                     return
-                for (message,) in _MESSAGE.iter_unpack(data):
-                    if message:
-                        claimed.add(message - 1)
-                    else:
-                        ahead -= 1
-                if ahead < AHEAD:
-                    break
             if k in claimed:
                 continue
-            out.write(_spooled(folder, k, clean(f, k)))
+            chunks = clean(f, k)
+            if fd is not None and chunks is not None:
+                kept[k] = chunks
+                length = sum(map(len, chunks))
+                out.write(_REPORT.pack(_DONE, k, 1) + _LENGTHS.pack(length, 0))
+            else:
+                out.write(_spooled(folder, k, chunks))
             out.flush()
             ahead += 1
+        while kept:
+            if not serve(True):
+                return
 
 
 def _spooled(folder: str, k: int, chunks: list | None) -> bytes:
@@ -407,57 +530,18 @@ def _spooled(folder: str, k: int, chunks: list | None) -> bytes:
     return _REPORT.pack(_DONE, k, len(lengths)) + b"".join(lengths)
 
 
-class _Spool:
-    """A range's file from the worker, opened and unlinked; closed with its last user."""
+class Placed:
+    """A range's N-Triples that the worker keeps until `write_to(output)` says where in the
+    output they go (the output's current position); the worker then writes them there."""
 
-    def __init__(self, path: str):
-        self.fd = os.open(path, os.O_RDONLY)
-        os.unlink(path)
+    __slots__ = ("worker", "k", "length")
 
-    def __del__(self):
-        if hasattr(self, "fd"):
-            os.close(self.fd)
-
-
-class Spliced:
-    """N-Triples bytes the worker left in its spool: ``bytes(chunk)`` reads them,
-    ``chunk.write_to(output)`` has the kernel copy them to a file's end."""
-
-    __slots__ = ("spool", "offset", "length")
-
-    def __init__(self, spool, offset: int, length: int):
-        self.spool, self.offset, self.length = spool, offset, length
+    def __init__(self, worker: _Worker, k: int, length: int):
+        self.worker, self.k, self.length = worker, k, length
 
     def __len__(self) -> int:
         return self.length
 
-    def __bytes__(self) -> bytes:
-        parts, done = [], 0
-        while done < self.length:
-            part = os.pread(self.spool.fd, self.length - done, self.offset + done)
-            if not part:
-                raise OSError(f"the spool of the second process ended early ({self.offset})")
-            parts.append(part)
-            done += len(part)
-        return b"".join(parts)
-
     def write_to(self, output) -> None:
-        """Append the bytes to `output` (a binary file object: flushed first)."""
-        output.flush()
-        try:
-            fd = output.fileno()
-        except (AttributeError, OSError, io.UnsupportedOperation):
-            output.write(bytes(self))
-            return
-        done = 0
-        try:
-            while done < self.length:
-                sent = os.sendfile(fd, self.spool.fd, self.offset + done, self.length - done)
-                if not sent:
-                    break
-                done += sent
-        except OSError:  # no sendfile between these files: read and write them
-            if done:
-                raise
-        if done < self.length:
-            output.write(bytes(Spliced(self.spool, self.offset + done, self.length - done)))
+        """Leave the range's place in `output` (a binary file: flushed first) to the worker."""
+        self.worker.place(self.k, self.length, output)

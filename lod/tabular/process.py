@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import IO
 
 from lod.errors import BadInput
 
@@ -109,7 +110,7 @@ def convert(
     territory=None,
     parallel: bool = True,
     turtle: dict[str, str] | None = None,
-    splice: bool = False,
+    output: IO[bytes] | None = None,
 ) -> Iterator:
     """csv2rdf of a table file (CSV, XLSX, ODS) or of a CSVW metadata document: N-Triples
     lines, or with `chunks` UTF-8 bytes of many lines.
@@ -121,11 +122,13 @@ def convert(
     territorial columns of a table whose metadata lod infers; it is called only then.
     `parallel`: a big table on the fast path may be converted by two processes (`parallel`),
     to the same output. `turtle` (prefix name -> namespace): chunks of the fast path carry
-    their Turtle too (`turtle.TurtleChunk`; `lod.rdfio` writes it). `splice`: with `chunks`,
-    some chunks may be objects with a ``write_to(output)`` method instead of bytes (the
-    second process's output, `parallel.Spliced`, which `lod.rdfio.write_ntriples` writes).
+    their Turtle too (`turtle.TurtleChunk`; `lod.rdfio` writes it). `output`: with `chunks`,
+    the file the chunks are written to, in order, each before the next is asked for (as
+    `lod.rdfio.write_ntriples` does); some chunks are then objects with a
+    ``write_to(output)`` method instead of bytes (`parallel.Placed`: the second process
+    writes them into `output` itself).
     """
-    out = Output(chunks, parallel, turtle, splice=splice and chunks)
+    out = Output(chunks, parallel, turtle, into=output if chunks else None)
     table = Path(table)
     warnings = warnings if warnings is not None else []
     if not table.is_file():
@@ -206,12 +209,13 @@ def convert(
 class Output:
     """How the RDF comes out: `chunks` (UTF-8 bytes of many lines, else str lines), `parallel`
     (a big table on the fast path in two processes), `turtle` (prefixes: the fast path's
-    chunks carry their Turtle too), `splice` (chunks may be `parallel.Spliced`)."""
+    chunks carry their Turtle too), `into` (the file the chunks are written to: some may be
+    `parallel.Placed`)."""
 
     chunks: bool = False
     parallel: bool = False
     turtle: dict[str, str] | None = None
-    splice: bool = False
+    into: IO[bytes] | None = None
 
 
 def _run(doc, base, files, report, minimal, *, what, table=None, fit=False, out=Output()):
@@ -237,7 +241,7 @@ def set_output(group: Group, open_table: Opener, out: Output) -> None:
     for t in group.tables:
         if out.parallel:
             t.parallel_source = partial(open_table, t.url)
-            t.parallel_splice = out.splice
+            t.parallel_output = out.into
         if out.turtle is not None:
             t.turtle = TurtleForm(out.turtle)
 
