@@ -61,7 +61,7 @@ def write_ntriples(
                 output.write(item)
             elif isinstance(item, str):
                 output.write(item.encode("utf-8"))
-            else:  # a chunk that writes itself (lod.tabular.parallel.Spliced)
+            else:  # a chunk the second process writes itself (lod.tabular.parallel.Placed)
                 item.write_to(output)
         return
     if fmt.name == "ttl":
